@@ -1,1 +1,2 @@
+export { UsageError } from './errors';
 export { buildProgram, run } from './program';

@@ -1,12 +1,20 @@
 import { Command, CommanderError } from 'commander';
+import { UsageError } from './errors';
 
-/** Builds the full `s4` command tree; the docs generate the CLI reference from it. */
+/**
+ * Each command lives in `src/commands/<name>.ts` and exports `register(program)`; this list is
+ * the one place that knows them all (the docs generate the CLI reference from `buildProgram()`).
+ */
+const registrars: Array<(program: Command) => void> = [];
+
+/** Builds the full `s4` command tree. */
 export function buildProgram(): Command {
   const program = new Command('s4')
     .description('S4: backprop by hand and a tiny MNIST CNN, in TypeScript')
     .version('0.0.0')
     .showHelpAfterError()
     .exitOverride();
+  for (const register of registrars) register(program);
   return program;
 }
 
@@ -18,11 +26,14 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      if (error.code === 'commander.help') return 0;
+      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+      return ok.includes(error.code) ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
       return 2;
     }
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }
