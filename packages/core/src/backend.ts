@@ -1,0 +1,131 @@
+/**
+ * The one place S4 touches tfjs. Everything else in the workspace gets tfjs as `tf` from here
+ * (`import { tf } from '../backend'` inside core, `import { tf } from '@s4/core'` elsewhere), so
+ * there is exactly one engine, one kernel registry and one gradient registry.
+ *
+ * Browser apps: the wasm backend fetches its `.wasm` binaries at run time. A bundler does not
+ * know that, so serve them yourself and tell `initBackend` where they are, either
+ *
+ * - as a folder prefix: copy `node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm` into the
+ *   app's static folder (Vite: `public/tfjs-wasm/`) and call
+ *   `initBackend({ backend: 'wasm', wasmPaths: '/tfjs-wasm/' })` (the trailing slash matters);
+ * - or file by file, letting the bundler fingerprint them (Vite's `?url` imports):
+ *   ```ts
+ *   import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+ *   import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+ *   import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+ *   await initBackend({ backend: 'wasm', wasmPaths: {
+ *     'tfjs-backend-wasm.wasm': plain,
+ *     'tfjs-backend-wasm-simd.wasm': simd,
+ *     'tfjs-backend-wasm-threaded-simd.wasm': threaded,
+ *   } });
+ *   ```
+ *
+ * The threaded binary is only used on cross-origin-isolated pages (COOP/COEP headers); otherwise
+ * the SIMD one is. In Node nothing needs configuring: the binaries are read from the installed
+ * `@tensorflow/tfjs-backend-wasm` package.
+ */
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+// Gradients are registered by side effect; without this `tf.grad` throws for most ops.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { registerWasmTrainingKernels } from './kernels/register-wasm-kernels';
+
+export { tf };
+
+export type BackendName = 'wasm' | 'cpu';
+
+/** Where the wasm binaries live: a folder URL/path ending in `/`, or one URL per file name. */
+export type WasmPaths = string | Record<string, string>;
+
+export interface BackendOptions {
+  /** `'wasm'` (XNNPACK, SIMD; the default) or `'cpu'` (plain JS, the reference for tests). */
+  backend?: BackendName;
+  /** Browser only: where the `.wasm` files are served from (see this file's doc comment). */
+  wasmPaths?: WasmPaths;
+  /** Threads of the threaded wasm build (browser, cross-origin isolated pages only). */
+  threads?: number;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  /** Whether the SIMD wasm binary is in use (wasm only). */
+  simd: boolean;
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu'];
+
+// The cpu backend registers itself when its module is evaluated. Bundlers resolving its
+// CommonJS `main` (not covered by its `sideEffects` list) drop a bare side-effect import, so
+// we reference a value from it to keep the module in every bundle.
+const cpuBackendClass: unknown = MathBackendCPU;
+
+/** Node's `module` built-in without a static import, so browser bundles never see `node:*`. */
+function nodeModuleBuiltin(): typeof import('node:module') | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+}
+
+/** The folder of the installed wasm backend's binaries, when running in Node. */
+function nodeWasmFolder(): string | undefined {
+  const nodeModule = nodeModuleBuiltin();
+  if (nodeModule === undefined) return undefined;
+  // Resolving from this module keeps working from the source, the built dist and a user's
+  // node_modules, since @tensorflow/tfjs-backend-wasm is a dependency of @s4/core.
+  const require = nodeModule.createRequire(import.meta.url);
+  const manifest = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  return `${manifest.slice(0, -'package.json'.length)}dist/`;
+}
+
+let wasmPathsConfigured = false;
+
+function configureWasm(options: BackendOptions): void {
+  if (options.threads !== undefined) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) {
+      throw new TypeError(
+        `initBackend: option "threads" must be a positive integer, got ${String(options.threads)}`,
+      );
+    }
+    setThreadsCount(options.threads);
+  }
+  if (options.wasmPaths !== undefined) {
+    setWasmPaths(options.wasmPaths);
+    wasmPathsConfigured = true;
+    return;
+  }
+  if (wasmPathsConfigured) return;
+  const folder = nodeWasmFolder();
+  if (folder !== undefined) {
+    setWasmPaths(folder);
+    wasmPathsConfigured = true;
+  }
+}
+
+/**
+ * Selects and initialises a tfjs backend, registering S4's training kernels into the wasm
+ * backend first. Safe to call again: switching backends or repeating the call is cheap.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const backend = options.backend ?? 'wasm';
+  if (!BACKEND_NAMES.includes(backend)) {
+    throw new TypeError(
+      `initBackend: option "backend" must be one of ${BACKEND_NAMES.map((b) => `'${b}'`).join(', ')}, got ${JSON.stringify(backend)}`,
+    );
+  }
+  if (cpuBackendClass === undefined) throw new Error('initBackend: the cpu backend is missing');
+  registerWasmTrainingKernels();
+  if (backend === 'wasm') configureWasm(options);
+  const ok = await tf.setBackend(backend);
+  if (!ok) {
+    throw new Error(
+      `initBackend: the '${backend}' backend failed to initialise` +
+        (backend === 'wasm'
+          ? '; in a browser, check that the .wasm files are served at the `wasmPaths` given'
+          : ''),
+    );
+  }
+  await tf.ready();
+  const simd = backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  return { backend, simd };
+}
