@@ -36,6 +36,8 @@ export abstract class Module {
   /** The class name shown by `summary` and in errors (`Conv2d`, `BatchNorm2d`, …). */
   abstract readonly typeName: string;
   training = true;
+  /** Applied like a PyTorch function (`F.relu`): `summary` lists no row for it. */
+  functional = false;
 
   readonly #children = new Map<string, Module>();
   readonly #parameters = new Map<string, tf.Variable>();

@@ -1,0 +1,41 @@
+import { Rng } from '@s4/mnist-data';
+import { tf } from '../backend';
+import { CoreError } from '../errors';
+import type { FunctionalOption } from './functional-option';
+import { Module } from './module';
+
+export interface DropoutOptions extends FunctionalOption {
+  /** Draws the masks; defaults to `new Rng(0)`. Its state is part of `getRngState()`. */
+  rng?: Rng;
+}
+
+/**
+ * In training mode zeroes each element with probability `p` and scales the rest by 1/(1−p)
+ * ("inverted" dropout, like PyTorch), so evaluation is the identity. Masks come from a seeded
+ * generator in plain JS (one typed array per call), registered as `rng` so checkpoints can
+ * save and restore it.
+ */
+export class Dropout extends Module {
+  readonly typeName = 'Dropout';
+  readonly p: number;
+  readonly #rng: Rng;
+
+  constructor(p = 0.5, options: DropoutOptions = {}) {
+    super();
+    if (!(p >= 0 && p <= 1))
+      throw new CoreError('BAD_ARGUMENT', `Dropout p must be in [0, 1], got ${p}`);
+    this.p = p;
+    this.#rng = this.registerRng('rng', options.rng ?? new Rng(0));
+    this.functional = options.functional ?? false;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    if (!this.training || this.p === 0) return tf.clone(x);
+    if (this.p === 1) return tf.zerosLike(x);
+    const keep = 1 - this.p;
+    const scale = 1 / keep;
+    const mask = new Float32Array(x.size);
+    for (let i = 0; i < mask.length; i++) mask[i] = this.#rng.next() < keep ? scale : 0;
+    return tf.mul(x, tf.tensor(mask, x.shape));
+  }
+}

@@ -1,0 +1,42 @@
+import { tf } from '../backend';
+import { CoreError } from '../errors';
+import type { FunctionalOption } from './functional-option';
+import { Module } from './module';
+import { type Pair, toPair } from './pair';
+
+export interface Pool2dOptions extends FunctionalOption {
+  /** Step between windows; defaults to the kernel size, like PyTorch. */
+  stride?: Pair;
+  /** `'valid'` (PyTorch's floor mode without padding, the default) or `'same'`. */
+  padding?: 'valid' | 'same';
+}
+
+export function checkPoolPadding(padding: unknown, layer: string): 'valid' | 'same' {
+  if (padding === undefined) return 'valid';
+  if (padding === 'valid' || padding === 'same') return padding;
+  throw new CoreError(
+    'BAD_ARGUMENT',
+    `${layer} padding must be 'valid' or 'same', got ${JSON.stringify(padding)}`,
+  );
+}
+
+/** Max over `kernelSize` windows of NHWC images; output ⌊(H − k)/s⌋ + 1 like PyTorch. */
+export class MaxPool2d extends Module {
+  readonly typeName = 'MaxPool2d';
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: 'valid' | 'same';
+
+  constructor(kernelSize: Pair, options: Pool2dOptions = {}) {
+    super();
+    this.kernelSize = toPair(kernelSize, 'MaxPool2d kernelSize');
+    this.stride = toPair(options.stride ?? kernelSize, 'MaxPool2d stride');
+    this.padding = checkPoolPadding(options.padding, 'MaxPool2d');
+    this.functional = options.functional ?? false;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    this.expectInputShape(x, [null, null, null, null], 'NHWC');
+    return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, this.padding);
+  }
+}
