@@ -1,0 +1,111 @@
+import { tf } from '../backend';
+import { CoreError } from '../errors';
+import {
+  checkNonNegative,
+  type Hyperparams,
+  type NamedVariables,
+  Optimizer,
+  readNumber,
+} from './optimizer';
+
+export interface AdamOptions {
+  /** Default 1e-3. */
+  lr?: number;
+  /** Default [0.9, 0.999]. */
+  betas?: readonly [number, number];
+  /** Default 1e-8. */
+  eps?: number;
+  /** Default 0 for Adam (L2 added to the gradient), 1e-2 for AdamW (decoupled). */
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
+
+/**
+ * `torch.optim.Adam`, in PyTorch's order of operations:
+ * g ← grad + weightDecay·p; m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
+ * p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps). With `amsgrad`, v is replaced by its
+ * running maximum in the denominator. `betas` is settable so OneCycleLR can cycle β1.
+ */
+export class Adam extends Optimizer {
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  /** AdamW decays weights directly (p ← p·(1 − lr·weightDecay)) instead of through the gradient. */
+  protected readonly decoupledWeightDecay: boolean;
+
+  constructor(
+    params: NamedVariables,
+    options: AdamOptions = {},
+    variant: 'Adam' | 'AdamW' = 'Adam',
+  ) {
+    super(variant, params, options.lr ?? 1e-3);
+    this.decoupledWeightDecay = variant === 'AdamW';
+    this.betas = options.betas ?? [0.9, 0.999];
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.amsgrad = options.amsgrad ?? false;
+    checkNonNegative(this.kind, 'eps', this.eps);
+    checkNonNegative(this.kind, 'weightDecay', this.weightDecay);
+    this.betas.forEach((beta, i) => {
+      if (!(beta >= 0 && beta < 1)) {
+        throw new CoreError(
+          'BAD_ARGUMENT',
+          `${this.kind}: betas[${i}] must be in [0, 1), got ${beta}`,
+        );
+      }
+    });
+  }
+
+  protected update(name: string, param: tf.Variable, grad: tf.Tensor, step: number): void {
+    const [beta1, beta2] = this.betas;
+    let g = grad;
+    if (this.weightDecay !== 0) {
+      if (this.decoupledWeightDecay) param.assign(tf.mul(param, 1 - this.lr * this.weightDecay));
+      else g = tf.add(g, tf.mul(param, this.weightDecay));
+    }
+    const m0 = this.getSlot('exp_avg', name) ?? tf.zerosLike(param);
+    const v0 = this.getSlot('exp_avg_sq', name) ?? tf.zerosLike(param);
+    const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+    const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+    this.setSlot('exp_avg', name, m);
+    this.setSlot('exp_avg_sq', name, v);
+    let second = v;
+    if (this.amsgrad) {
+      const previousMax = this.getSlot('max_exp_avg_sq', name);
+      second = previousMax ? tf.maximum(previousMax, v) : v;
+      this.setSlot('max_exp_avg_sq', name, second);
+    }
+    // Bias corrections in float64, as PyTorch computes them in Python floats.
+    const biasCorrection1 = 1 - beta1 ** step;
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const stepSize = this.lr / biasCorrection1;
+    const denom = tf.add(tf.div(tf.sqrt(second), biasCorrection2Sqrt), this.eps);
+    param.assign(tf.sub(param, tf.mul(tf.div(m, denom), stepSize)));
+  }
+
+  hyperparams(): Hyperparams {
+    return {
+      lr: this.lr,
+      betas: [...this.betas],
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      amsgrad: this.amsgrad,
+    };
+  }
+
+  protected loadHyperparams(h: Hyperparams): void {
+    const betas = h.betas;
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new CoreError(
+        'STATE_DICT_MISMATCH',
+        `${this.kind}.loadStateDict: hyperparameter "betas" should be two numbers, found ${JSON.stringify(betas)}`,
+      );
+    }
+    this.lr = readNumber(this.kind, h, 'lr');
+    this.betas = [betas[0]!, betas[1]!];
+    this.eps = readNumber(this.kind, h, 'eps');
+    this.weightDecay = readNumber(this.kind, h, 'weightDecay');
+    this.amsgrad = h.amsgrad === true;
+  }
+}

@@ -1,0 +1,77 @@
+import { tf } from '../backend';
+import { CoreError } from '../errors';
+import {
+  checkNonNegative,
+  type Hyperparams,
+  type NamedVariables,
+  Optimizer,
+  readNumber,
+} from './optimizer';
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+/**
+ * `torch.optim.SGD`, in PyTorch's exact order of operations:
+ * g ← grad + weightDecay·p; buf ← g at the first step, else momentum·buf + (1 − dampening)·g;
+ * g ← g + momentum·buf (Nesterov) or buf; p ← p − lr·g.
+ */
+export class SGD extends Optimizer {
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+
+  constructor(params: NamedVariables, options: SGDOptions) {
+    super('SGD', params, options.lr);
+    this.momentum = options.momentum ?? 0;
+    this.dampening = options.dampening ?? 0;
+    this.weightDecay = options.weightDecay ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    checkNonNegative('SGD', 'momentum', this.momentum);
+    checkNonNegative('SGD', 'weightDecay', this.weightDecay);
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+      throw new CoreError(
+        'BAD_ARGUMENT',
+        `SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
+      );
+    }
+  }
+
+  protected update(name: string, param: tf.Variable, grad: tf.Tensor): void {
+    let g = grad;
+    if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.weightDecay));
+    if (this.momentum !== 0) {
+      const previous = this.getSlot('momentum_buffer', name);
+      const buf = previous
+        ? tf.add(tf.mul(previous, this.momentum), tf.mul(g, 1 - this.dampening))
+        : g;
+      this.setSlot('momentum_buffer', name, buf);
+      g = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
+    }
+    param.assign(tf.sub(param, tf.mul(g, this.lr)));
+  }
+
+  hyperparams(): Hyperparams {
+    return {
+      lr: this.lr,
+      momentum: this.momentum,
+      dampening: this.dampening,
+      weightDecay: this.weightDecay,
+      nesterov: this.nesterov,
+    };
+  }
+
+  protected loadHyperparams(h: Hyperparams): void {
+    this.lr = readNumber('SGD', h, 'lr');
+    this.momentum = readNumber('SGD', h, 'momentum');
+    this.dampening = readNumber('SGD', h, 'dampening');
+    this.weightDecay = readNumber('SGD', h, 'weightDecay');
+    this.nesterov = h.nesterov === true;
+  }
+}
