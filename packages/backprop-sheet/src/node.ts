@@ -1,0 +1,9 @@
+// Node-only entry (`@s4/backprop-sheet/node`): native PNG rendering and file writing.
+export {
+  CHART_FILE_STEM,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  renderOutputFiles,
+} from './output-files';
+export { type PngOptions, renderPng } from './png';
+export { writeFileAtomic } from './write-atomic';
