@@ -49,7 +49,8 @@ export async function downloadMnistFile(
       return { bytes, mirror, url };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      failures.push(reason.startsWith(url) ? reason : `${url}: ${reason}`);
     }
   }
   throw new MnistDataError(
@@ -79,10 +80,21 @@ async function fetchBody(
   const reader = response.body.getReader();
   options.onProgress?.({ file: fileName, url, receivedBytes, totalBytes });
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    receivedBytes += value.length;
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await reader.read();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const expected = totalBytes === undefined ? 'the whole body' : `${totalBytes} bytes`;
+      throw new MnistDataError(
+        'TRUNCATED',
+        `expected ${expected}, received ${receivedBytes} before the connection failed (${error instanceof Error ? error.message : String(error)})`,
+        { file: url, cause: error },
+      );
+    }
+    if (result.done) break;
+    chunks.push(result.value);
+    receivedBytes += result.value.length;
     options.onProgress?.({ file: fileName, url, receivedBytes, totalBytes });
   }
   if (totalBytes !== undefined && receivedBytes !== totalBytes) {
