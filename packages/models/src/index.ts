@@ -1,1 +1,25 @@
 export const VERSION = '0.0.0';
+export {
+  type ConstraintCheck,
+  type ConstraintId,
+  checkConstraints,
+  MAX_PARAMS,
+  meetsAllConstraints,
+} from './constraints';
+export { UnknownModelError } from './errors';
+export type { LayerSpec } from './layer-spec';
+export { layerParamCount, paramCount } from './param-count';
+export {
+  type AugmentRecipe,
+  describeRecipe,
+  type OptimizerName,
+  type OptimizerRecipe,
+  type Recipe,
+  type SchedulerName,
+  type SchedulerRecipe,
+} from './recipe';
+export { s4 } from './s4';
+export { seedArch1 } from './seed-arch1';
+export { seedArch2 } from './seed-arch2';
+export { DEFAULT_MODEL, getZooModel, modelNames, ZOO } from './zoo';
+export type { ZooModel } from './zoo-model';

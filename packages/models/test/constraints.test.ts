@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkConstraints,
+  getZooModel,
+  meetsAllConstraints,
+  modelNames,
+  paramCount,
+  UnknownModelError,
+} from '../src/index';
+import { conv, dropout, gap, linear } from '../src/layers';
+
+describe('zoo parameter counts (what torchsummary printed for the seed, and the S4 prototype)', () => {
+  it.each([
+    ['seed-arch1', 17_502],
+    ['seed-arch2', 9_626],
+    ['s4', 7_738],
+  ])('%s has %i parameters', (name, expected) => {
+    expect(paramCount(getZooModel(name).architecture)).toBe(expected);
+  });
+});
+
+describe('constraint checklist', () => {
+  const passed = (name: string) =>
+    Object.fromEntries(
+      checkConstraints(getZooModel(name).architecture).map((c) => [c.id, c.passed]),
+    );
+
+  it('s4 meets every constraint', () => {
+    expect(passed('s4')).toEqual({
+      params: true,
+      batchnorm: true,
+      dropout: true,
+      'one-fc': true,
+      gap: true,
+    });
+    expect(meetsAllConstraints(getZooModel('s4').architecture)).toBe(true);
+  });
+
+  it('the seed models fail the constraints they failed in the seed', () => {
+    expect(passed('seed-arch1')).toMatchObject({ 'one-fc': false, gap: false, params: true });
+    expect(passed('seed-arch2')).toMatchObject({ 'one-fc': false, gap: false, dropout: true });
+  });
+
+  it('is computed from the layers: removing GAP or adding a second Linear flips the checks', () => {
+    const base = [conv(1, 4), dropout(0.1), gap(), linear(4, 10)];
+    const withoutGap = base.filter((l) => l.type !== 'gap');
+    const twoLinears = [...base, linear(10, 10)];
+    const big = [conv(1, 200, { kernelSize: 10 }), gap(), linear(200, 10)];
+    const checks = (layers: typeof base) =>
+      Object.fromEntries(checkConstraints(layers).map((c) => [c.id, c]));
+    expect(checks(withoutGap).gap?.passed).toBe(false);
+    expect(checks(twoLinears)['one-fc']).toMatchObject({ passed: false, found: '2 Linear layers' });
+    expect(checks(base).batchnorm?.passed).toBe(false);
+    expect(checks(big).params).toMatchObject({ passed: false, found: '22,210 parameters' });
+  });
+});
+
+describe('zoo lookup', () => {
+  it('lists s4 first and rejects unknown names naming the known ones', () => {
+    expect(modelNames()[0]).toBe('s4');
+    expect(() => getZooModel('resnet')).toThrow(UnknownModelError);
+    expect(() => getZooModel('resnet')).toThrow(/"resnet".*s4, seed-arch1, seed-arch2/);
+  });
+});
