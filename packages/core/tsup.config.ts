@@ -1,10 +1,47 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
+// tfjs is bundled: its ESM dist uses extensionless imports that plain Node cannot load, and a
+// single bundled copy guarantees one engine and one kernel registry. `module` first, so every
+// @tensorflow package comes from its ESM dist (a single tfjs-core; the backends' side-effect
+// registrations are covered by their `sideEffects` lists, unlike their CommonJS `main` files).
+const shared: Options = {
+  entry: { index: 'src/index.ts' },
   sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+  noExternal: [/^@tensorflow\//],
+  esbuildOptions(options) {
+    options.mainFields = ['module', 'main'];
+  },
+};
+
+export default defineConfig([
+  {
+    ...shared,
+    format: ['esm', 'cjs'],
+    platform: 'node',
+    target: 'node20',
+    dts: true,
+    clean: true,
+    // The wasm backend's Emscripten glue is CommonJS that calls `require('fs')` and reads
+    // `__dirname` when it sees Node; an ESM bundle has neither, so provide both.
+    shims: true,
+    banner: ({ format }) =>
+      format === 'esm'
+        ? {
+            js: "import { createRequire as __s4CreateRequire } from 'node:module';\nconst require = __s4CreateRequire(import.meta.url);",
+          }
+        : {},
+  },
+  {
+    ...shared,
+    // Browsers (and bundlers that honour the "browser" condition) get a build that never
+    // touches Node built-ins; the wasm package's `browser` field stubs its `fs`/`path` imports.
+    entry: { browser: 'src/index.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    dts: false,
+    esbuildOptions(options) {
+      options.mainFields = ['browser', 'module', 'main'];
+    },
+  },
+]);

@@ -30,6 +30,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 // Gradients are registered by side effect; without this `tf.grad` throws for most ops.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// Chained ops (`x.sum()`, `x.reshape(...)`) for readable layer code; also augments the types.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { registerWasmTrainingKernels } from './kernels/register-wasm-kernels';
 
 export { tf };

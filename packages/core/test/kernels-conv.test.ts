@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../src/index';
+
+type Padding = 'valid' | 'same';
+type Shape4 = [number, number, number, number];
+
+interface ConvCase {
+  x: Shape4;
+  kernel: number;
+  stride: 1 | 2;
+  pad: Padding;
+  outChannels: number;
+}
+
+// Batch, odd/even/non-square sizes, 1/3/5 kernels, 1 and many channels, both strides, both paddings.
+const CASES: ConvCase[] = [];
+for (const x of [
+  [2, 7, 7, 1],
+  [3, 8, 9, 3],
+  [2, 12, 12, 8],
+] as Shape4[]) {
+  for (const kernel of [1, 3, 5]) {
+    for (const stride of [1, 2] as const) {
+      for (const pad of ['valid', 'same'] as const) {
+        for (const outChannels of [1, 4, 16]) CASES.push({ x, kernel, stride, pad, outChannels });
+      }
+    }
+  }
+}
+
+function seeded(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, -1, 1, 'float32', seed);
+}
+
+function outputShape(c: ConvCase): Shape4 {
+  const [n, h, w] = c.x;
+  const size = (len: number) =>
+    c.pad === 'same' ? Math.ceil(len / c.stride) : Math.ceil((len - c.kernel + 1) / c.stride);
+  return [n, size(h), size(w), c.outChannels];
+}
+
+function filterShape(c: ConvCase): Shape4 {
+  return [c.kernel, c.kernel, c.x[3], c.outChannels];
+}
+
+/** max |a − b| over max |b|: relative to the reference's scale, so near-zero entries are fair. */
+function maxRelativeError(actual: Float32Array, reference: Float32Array): number {
+  expect(actual.length).toBe(reference.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return diff / Math.max(scale, Number.MIN_VALUE);
+}
+
+async function onBackend(backend: 'wasm' | 'cpu', run: () => tf.Tensor): Promise<Float32Array> {
+  await initBackend({ backend });
+  const out = run();
+  const values = (await out.data()) as Float32Array;
+  out.dispose();
+  return values;
+}
+
+function backpropFilter(c: ConvCase, x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+    strides: [c.stride, c.stride],
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    filterShape: filterShape(c),
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+function backpropInput(c: ConvCase, dy: tf.Tensor, filter: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
+    strides: [c.stride, c.stride],
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    inputShape: c.x,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+const label = (c: ConvCase) =>
+  `x ${c.x.join('×')}, ${c.kernel}×${c.kernel}→${c.outChannels}, stride ${c.stride}, ${c.pad}`;
+
+describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend', () => {
+  it.each(CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
+    await initBackend({ backend: 'cpu' });
+    const x = seeded(c.x, 1);
+    const dy = seeded(outputShape(c), 2);
+    const filter = seeded(filterShape(c), 3);
+
+    const dwCpu = await onBackend('cpu', () => backpropFilter(c, x, dy));
+    const dwWasm = await onBackend('wasm', () => backpropFilter(c, x, dy));
+    expect(maxRelativeError(dwWasm, dwCpu)).toBeLessThanOrEqual(1e-4);
+
+    const dxCpu = await onBackend('cpu', () => backpropInput(c, dy, filter));
+    const dxWasm = await onBackend('wasm', () => backpropInput(c, dy, filter));
+    expect(maxRelativeError(dxWasm, dxCpu)).toBeLessThanOrEqual(1e-4);
+    tf.dispose([x, dy, filter]);
+  });
+});
+
+describe('wasm conv gradients match central finite differences', () => {
+  // The loss Σ conv2d(x, w) · r is linear in x and in w, so central differences have no
+  // truncation error; what is left is float32 rounding of the forward passes.
+  const FD_CASES = CASES.filter((c) => c.outChannels === 4 && c.kernel === 3);
+
+  it.each(FD_CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
+    await initBackend({ backend: 'wasm' });
+    const x = seeded(c.x, 4);
+    const w = seeded(filterShape(c), 5);
+    const r = seeded(outputShape(c), 6);
+    const loss = (xv: tf.Tensor, wv: tf.Tensor) =>
+      tf.tidy(() =>
+        tf.sum(tf.mul(tf.conv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, c.stride, c.pad), r)),
+      );
+    const [gx, gw] = tf.grads((xv: tf.Tensor, wv: tf.Tensor) => loss(xv, wv))([x, w]) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    const gxValues = gx.dataSync();
+    const gwValues = gw.dataSync();
+    const h = 0.25;
+    const probe = async (target: tf.Tensor, grad: Float32Array, which: 'x' | 'w') => {
+      const base = target.dataSync().slice();
+      const step = Math.max(1, Math.floor(base.length / 23));
+      for (let i = 0; i < base.length; i += step) {
+        const shifted = (delta: number) => {
+          const values = base.slice();
+          values[i] = values[i]! + delta;
+          const t = tf.tensor(values, target.shape);
+          const l = which === 'x' ? loss(t, w) : loss(x, t);
+          const v = l.dataSync()[0]!;
+          tf.dispose([t, l]);
+          return v;
+        };
+        const fd = (shifted(h) - shifted(-h)) / (2 * h);
+        expect(Math.abs(fd - grad[i]!), `${which}[${i}]`).toBeLessThanOrEqual(
+          1e-3 * (1 + Math.abs(grad[i]!)),
+        );
+      }
+    };
+    await probe(x, gxValues as Float32Array, 'x');
+    await probe(w, gwValues as Float32Array, 'w');
+    tf.dispose([x, w, r, gx, gw]);
+  });
+});
