@@ -28,3 +28,5 @@ export { Module } from './nn/module';
 export type { Pair } from './nn/pair';
 export { ReLU } from './nn/relu';
 export { Sequential } from './nn/sequential';
+export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
+export { summary } from './summary';
