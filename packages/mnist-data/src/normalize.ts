@@ -13,10 +13,10 @@ export interface NormalizeOptions {
 export function normalizePixels(pixels: Uint8Array, options: NormalizeOptions = {}): Float32Array {
   const mean = options.mean ?? MNIST_MEAN;
   const std = options.std ?? MNIST_STD;
-  // One lookup table of 256 values instead of a division per pixel.
-  const table = new Float32Array(256);
-  for (let v = 0; v < 256; v++) table[v] = (v / 255 - mean) / std;
+  // One multiply-add per pixel; measured faster than a 256-entry lookup table (bench/load.mjs).
+  const scale = 1 / (255 * std);
+  const offset = -mean / std;
   const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = table[pixels[i]!]!;
+  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! * scale + offset;
   return out;
 }
