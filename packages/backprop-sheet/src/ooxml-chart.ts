@@ -1,13 +1,12 @@
 import { paletteColor } from './palette';
 
-/** XML text escaping for element content and attribute values. */
+/** XML escaping for element content and double-quoted attribute values (formulas keep their '). */
 export function escapeXml(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+    .replaceAll('"', '&quot;');
 }
 
 /** A cell range with the values cached beside it, so the chart draws before any recalculation. */
