@@ -7,7 +7,7 @@ import { UsageError } from './errors';
  * Each command lives in `src/commands/<name>.ts` and exports `register(program)`; this list is
  * the one place that knows them all (the docs generate the CLI reference from `buildProgram()`).
  */
-const registrars: Array<(program: Command) => void> = [registerBackprop, registerData];
+const registrars: Array<(program: Command) => void> = [registerBackprop];
 
 /** Builds the full `s4` command tree. */
 export function buildProgram(): Command {
