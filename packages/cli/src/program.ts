@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
-import { register as registerData } from './commands/data';
 import { UsageError } from './errors';
 
 /**
