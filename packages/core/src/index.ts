@@ -30,3 +30,23 @@ export { ReLU } from './nn/relu';
 export { Sequential } from './nn/sequential';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
 export { summary } from './summary';
+export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
+export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
+export type {
+  CheckpointContent,
+  CheckpointJson,
+  DecodeOptions,
+  LoadedCheckpoint,
+  Normalization,
+  WeightSpec,
+} from './checkpoint';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  MODEL_JSON,
+  saveCheckpoint,
+  WEIGHTS_BIN,
+} from './checkpoint';
