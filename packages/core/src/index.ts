@@ -1,6 +1,26 @@
 export const VERSION = '0.0.0';
+export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
+export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
 export { initBackend, tf } from './backend';
+export type {
+  CheckpointContent,
+  CheckpointJson,
+  DecodeOptions,
+  LoadedCheckpoint,
+  Normalization,
+  WeightSpec,
+} from './checkpoint';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  MODEL_JSON,
+  saveCheckpoint,
+  WEIGHTS_BIN,
+} from './checkpoint';
 export type { CoreErrorCode } from './errors';
 export { CoreError } from './errors';
 export { defaultBias, kaimingUniform } from './init';
@@ -30,23 +50,3 @@ export { ReLU } from './nn/relu';
 export { Sequential } from './nn/sequential';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
 export { summary } from './summary';
-export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
-export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
-export type {
-  CheckpointContent,
-  CheckpointJson,
-  DecodeOptions,
-  LoadedCheckpoint,
-  Normalization,
-  WeightSpec,
-} from './checkpoint';
-export {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_FORMAT_VERSION,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadCheckpoint,
-  MODEL_JSON,
-  saveCheckpoint,
-  WEIGHTS_BIN,
-} from './checkpoint';
