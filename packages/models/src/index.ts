@@ -6,9 +6,11 @@ export {
   MAX_PARAMS,
   meetsAllConstraints,
 } from './constraints';
+export { createModel } from './create-model';
 export { UnknownModelError } from './errors';
-export type { LayerSpec } from './layer-spec';
+export { type LayerSpec, sequential, type UnnamedLayerSpec } from './layer-spec';
 export { layerParamCount, paramCount } from './param-count';
+export { BlankImageError, preprocessDigit, type RasterImage } from './preprocess-digit';
 export {
   type AugmentRecipe,
   describeRecipe,

@@ -1,23 +1,18 @@
+import type { LayerSpec } from '@s4/core';
+
+export type { LayerSpec };
+
+/** A layer spec before it gets its position as `name` (see `sequential`). */
+export type UnnamedLayerSpec = LayerSpec extends infer L
+  ? L extends LayerSpec
+    ? Omit<L, 'name'>
+    : never
+  : never;
+
 /**
- * Layer specs in @s4/core's checkpoint `architecture` format (one JSON object per layer, the
- * whole list rebuilds the network). Kept as small builders so the zoo reads like PyTorch.
+ * Names layers by position (`"0"`, `"1"`, …) as @s4/core's Sequential does, giving exactly the
+ * `architecture` array a checkpoint's model.json stores.
  */
-export type LayerSpec =
-  | {
-      type: 'conv2d';
-      inChannels: number;
-      outChannels: number;
-      kernelSize: number;
-      stride: number;
-      padding: number;
-      bias: boolean;
-    }
-  | { type: 'batchnorm2d'; numFeatures: number }
-  | { type: 'batchnorm1d'; numFeatures: number }
-  | { type: 'relu'; functional?: boolean }
-  | { type: 'maxpool2d'; kernelSize: number; stride: number }
-  | { type: 'dropout'; p: number }
-  | { type: 'gap'; functional?: boolean }
-  | { type: 'flatten'; functional?: boolean }
-  | { type: 'linear'; inFeatures: number; outFeatures: number; bias: boolean }
-  | { type: 'logsoftmax'; functional?: boolean };
+export function sequential(...layers: Array<UnnamedLayerSpec | UnnamedLayerSpec[]>): LayerSpec[] {
+  return layers.flat().map((layer, index) => ({ ...layer, name: String(index) }) as LayerSpec);
+}

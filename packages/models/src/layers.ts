@@ -1,47 +1,55 @@
-import type { LayerSpec } from './layer-spec';
+import type { UnnamedLayerSpec } from './layer-spec';
+
+// Builders for @s4/core layer specs with PyTorch's defaults, so the zoo reads like PyTorch code.
 
 /** 3×3 (or `kernelSize`) convolution, stride 1, no padding, with bias unless told otherwise. */
 export function conv(
   inChannels: number,
   outChannels: number,
   options: { kernelSize?: number; padding?: number; bias?: boolean } = {},
-): LayerSpec {
+): UnnamedLayerSpec {
+  const k = options.kernelSize ?? 3;
   return {
     type: 'conv2d',
     inChannels,
     outChannels,
-    kernelSize: options.kernelSize ?? 3,
-    stride: 1,
+    kernelSize: [k, k],
+    stride: [1, 1],
     padding: options.padding ?? 0,
     bias: options.bias ?? true,
   };
 }
 
-export const batchNorm2d = (numFeatures: number): LayerSpec => ({
+export const batchNorm2d = (numFeatures: number): UnnamedLayerSpec => ({
   type: 'batchnorm2d',
   numFeatures,
+  eps: 1e-5,
+  momentum: 0.1,
 });
-export const batchNorm1d = (numFeatures: number): LayerSpec => ({
+export const batchNorm1d = (numFeatures: number): UnnamedLayerSpec => ({
   type: 'batchnorm1d',
   numFeatures,
+  eps: 1e-5,
+  momentum: 0.1,
 });
 /** `functional`: applied like `F.relu`, so torchsummary lists no row for it. */
-export const relu = (functional = false): LayerSpec =>
+export const relu = (functional = false): UnnamedLayerSpec =>
   functional ? { type: 'relu', functional } : { type: 'relu' };
-export const maxPool2d = (kernelSize = 2): LayerSpec => ({
+export const maxPool2d = (size = 2): UnnamedLayerSpec => ({
   type: 'maxpool2d',
-  kernelSize,
-  stride: kernelSize,
+  kernelSize: [size, size],
+  stride: [size, size],
+  padding: 'valid',
 });
-export const dropout = (p: number): LayerSpec => ({ type: 'dropout', p });
-export const gap = (): LayerSpec => ({ type: 'gap' });
-export const flatten = (functional = false): LayerSpec =>
+export const dropout = (p: number): UnnamedLayerSpec => ({ type: 'dropout', p });
+export const gap = (): UnnamedLayerSpec => ({ type: 'gap' });
+export const flatten = (functional = false): UnnamedLayerSpec =>
   functional ? { type: 'flatten', functional } : { type: 'flatten' };
-export const linear = (inFeatures: number, outFeatures: number): LayerSpec => ({
+export const linear = (inFeatures: number, outFeatures: number): UnnamedLayerSpec => ({
   type: 'linear',
   inFeatures,
   outFeatures,
   bias: true,
 });
-export const logSoftmax = (functional = false): LayerSpec =>
+export const logSoftmax = (functional = false): UnnamedLayerSpec =>
   functional ? { type: 'logsoftmax', functional } : { type: 'logsoftmax' };

@@ -5,7 +5,7 @@ export function layerParamCount(layer: LayerSpec): number {
   switch (layer.type) {
     case 'conv2d':
       return (
-        layer.kernelSize * layer.kernelSize * layer.inChannels * layer.outChannels +
+        layer.kernelSize[0] * layer.kernelSize[1] * layer.inChannels * layer.outChannels +
         (layer.bias ? layer.outChannels : 0)
       );
     case 'batchnorm2d':

@@ -1,9 +1,10 @@
-import type { LayerSpec } from './layer-spec';
+import type { UnnamedLayerSpec } from './layer-spec';
+import { sequential } from './layer-spec';
 import { batchNorm2d, conv, dropout, gap, linear, logSoftmax, maxPool2d, relu } from './layers';
 import type { ZooModel } from './zoo-model';
 
 /** Conv(3×3, no bias: BatchNorm's shift makes it redundant) → BatchNorm → ReLU → Dropout. */
-function block(inChannels: number, outChannels: number, p: number): LayerSpec[] {
+function block(inChannels: number, outChannels: number, p: number): UnnamedLayerSpec[] {
   const layers = [conv(inChannels, outChannels, { bias: false }), batchNorm2d(outChannels), relu()];
   return p > 0 ? [...layers, dropout(p)] : layers;
 }
@@ -21,18 +22,18 @@ export const s4: ZooModel = {
   title: 'S4: a 7.7k-parameter CNN with BN, Dropout, GAP and one FC layer',
   description:
     'Six 3×3 convs (8-12-16, max-pool, 12-12-16) with BatchNorm, ReLU and 5% dropout, global average pooling and a single Linear(16→10).',
-  architecture: [
-    ...block(1, 8, DROPOUT),
-    ...block(8, 12, DROPOUT),
-    ...block(12, 16, DROPOUT),
+  architecture: sequential(
+    block(1, 8, DROPOUT),
+    block(8, 12, DROPOUT),
+    block(12, 16, DROPOUT),
     maxPool2d(2),
-    ...block(16, 12, DROPOUT),
-    ...block(12, 12, DROPOUT),
-    ...block(12, 16, 0),
+    block(16, 12, DROPOUT),
+    block(12, 12, DROPOUT),
+    block(12, 16, 0),
     gap(),
     linear(16, 10),
     logSoftmax(true),
-  ],
+  ),
   // The tiny-CNN recipe validated in PyTorch (bench/pytorch_reference.py train --model s4).
   recipe: {
     optimizer: { name: 'sgd', lr: 0.2, momentum: 0.9, nesterov: true, weightDecay: 0 },

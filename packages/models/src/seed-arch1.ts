@@ -1,3 +1,4 @@
+import { sequential } from './layer-spec';
 import {
   batchNorm1d,
   batchNorm2d,
@@ -21,7 +22,7 @@ export const seedArch1: ZooModel = {
   title: "The seed's first CNN",
   description:
     'Three 3×3 convs with BatchNorm and max-pooling, then two fully connected layers. The seed reached 99.31% at best; it breaks the one-FC-layer and GAP constraints.',
-  architecture: [
+  architecture: sequential(
     conv(1, 32),
     batchNorm2d(32),
     relu(true),
@@ -41,7 +42,7 @@ export const seedArch1: ZooModel = {
     dropout(0.1),
     linear(20, 10),
     logSoftmax(true),
-  ],
+  ),
   recipe: {
     optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 },
     scheduler: {

@@ -1,3 +1,4 @@
+import { sequential } from './layer-spec';
 import { batchNorm2d, conv, dropout, flatten, logSoftmax, maxPool2d, relu } from './layers';
 import type { ZooModel } from './zoo-model';
 
@@ -10,7 +11,7 @@ export const seedArch2: ZooModel = {
   title: "The seed's second CNN",
   description:
     'Five 3×3 convs, the last one producing the 10 logits directly (no fully connected layer, no GAP). The seed reached 99.19% at best.',
-  architecture: [
+  architecture: sequential(
     conv(1, 16),
     relu(true),
     batchNorm2d(16),
@@ -29,7 +30,7 @@ export const seedArch2: ZooModel = {
     conv(10, 10),
     flatten(true),
     logSoftmax(true),
-  ],
+  ),
   recipe: {
     optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 },
     scheduler: {

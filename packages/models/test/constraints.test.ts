@@ -7,6 +7,7 @@ import {
   paramCount,
   UnknownModelError,
 } from '../src/index';
+import { sequential } from '../src/layer-spec';
 import { conv, dropout, gap, linear } from '../src/layers';
 
 describe('zoo parameter counts (what torchsummary printed for the seed, and the S4 prototype)', () => {
@@ -42,10 +43,10 @@ describe('constraint checklist', () => {
   });
 
   it('is computed from the layers: removing GAP or adding a second Linear flips the checks', () => {
-    const base = [conv(1, 4), dropout(0.1), gap(), linear(4, 10)];
+    const base = sequential(conv(1, 4), dropout(0.1), gap(), linear(4, 10));
     const withoutGap = base.filter((l) => l.type !== 'gap');
-    const twoLinears = [...base, linear(10, 10)];
-    const big = [conv(1, 200, { kernelSize: 10 }), gap(), linear(200, 10)];
+    const twoLinears = sequential(conv(1, 4), dropout(0.1), gap(), linear(4, 10), linear(10, 10));
+    const big = sequential(conv(1, 200, { kernelSize: 10 }), gap(), linear(200, 10));
     const checks = (layers: typeof base) =>
       Object.fromEntries(checkConstraints(layers).map((c) => [c.id, c]));
     expect(checks(withoutGap).gap?.passed).toBe(false);
@@ -60,5 +61,46 @@ describe('zoo lookup', () => {
     expect(modelNames()[0]).toBe('s4');
     expect(() => getZooModel('resnet')).toThrow(UnknownModelError);
     expect(() => getZooModel('resnet')).toThrow(/"resnet".*s4, seed-arch1, seed-arch2/);
+  });
+});
+
+describe('zoo architectures build in @s4/core', () => {
+  it.each(modelNames())(
+    '%s: core builds it with the same parameter count and a [N, 10] output',
+    async (name) => {
+      const { fromArchitecture, initBackend, tf, toArchitecture } = await import('@s4/core');
+      await initBackend({ backend: 'cpu' });
+      const zoo = getZooModel(name);
+      const model = fromArchitecture(zoo.architecture, { seed: 1 });
+      try {
+        expect(model.numParameters()).toBe(paramCount(zoo.architecture));
+        // The spec round-trips: what a checkpoint stores is exactly the zoo's architecture.
+        expect(toArchitecture(model)).toEqual(zoo.architecture);
+        const y = tf.tidy(() => model.eval().forward(tf.zeros([2, 28, 28, 1])));
+        expect(y.shape).toEqual([2, 10]);
+        y.dispose();
+      } finally {
+        model.dispose();
+      }
+    },
+  );
+
+  it('seed models print the tables torchsummary printed for the seed', async () => {
+    const { fromArchitecture, initBackend, summary } = await import('@s4/core');
+    await initBackend({ backend: 'cpu' });
+    const sizes = (name: string) => {
+      const model = fromArchitecture(getZooModel(name).architecture);
+      const s = summary(model, [1, 28, 28]);
+      model.dispose();
+      return [
+        s.totalParams,
+        s.inputSizeMB,
+        s.forwardBackwardPassSizeMB,
+        s.paramsSizeMB,
+        s.estimatedTotalSizeMB,
+      ].map((v, i) => (i === 0 ? v : Number(v.toFixed(2))));
+    };
+    expect(sizes('seed-arch1')).toEqual([17_502, 0, 0.44, 0.07, 0.51]);
+    expect(sizes('seed-arch2')).toEqual([9_626, 0, 0.51, 0.04, 0.55]);
   });
 });
