@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -44,14 +44,20 @@ export function recalculateWithLibreOffice(
   );
   if (result.error)
     throw new Error(`could not run soffice (LibreOffice Calc): ${result.error.message}`);
-  const outputs: Record<string, Uint8Array> = {};
-  for (const path of inputs) {
-    const name = basename(path, '.xlsx');
-    try {
-      outputs[name] = readFileSync(join(root, 'out', `${name}.xlsx`));
-    } catch {
-      throw new Error(`soffice did not convert ${name}.xlsx:\n${result.stdout}\n${result.stderr}`);
+  try {
+    const outputs: Record<string, Uint8Array> = {};
+    for (const path of inputs) {
+      const name = basename(path, '.xlsx');
+      try {
+        outputs[name] = readFileSync(join(root, 'out', `${name}.xlsx`));
+      } catch {
+        throw new Error(
+          `soffice did not convert ${name}.xlsx:\n${result.stdout}\n${result.stderr}`,
+        );
+      }
     }
+    return outputs;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
-  return outputs;
 }
