@@ -202,25 +202,13 @@ export abstract class Module {
 
   /**
    * Copies `state` into the model. Every name, shape and dtype is checked before anything is
-   * assigned. With `strict` (the default) missing and unexpected names are errors too.
+   * assigned: shapes of shared names first (a wrong shape says most about a wrong
+   * architecture), then, with `strict` (the default), missing and unexpected names.
    */
   loadStateDict(state: StateDict, options: { strict?: boolean } = {}): void {
     const strict = options.strict ?? true;
     const incoming = state instanceof Map ? state : new Map(Object.entries(state));
     const own = this.stateDict();
-    if (strict) {
-      const missing = [...own.keys()].filter((k) => !incoming.has(k));
-      const unexpected = [...incoming.keys()].filter((k) => !own.has(k));
-      if (missing.length > 0 || unexpected.length > 0) {
-        const parts = [];
-        if (missing.length > 0) parts.push(`missing: ${missing.join(', ')}`);
-        if (unexpected.length > 0) parts.push(`unexpected: ${unexpected.join(', ')}`);
-        throw new CoreError(
-          'STATE_DICT_MISMATCH',
-          `State dict does not match the model (${parts.join('; ')})`,
-        );
-      }
-    }
     const pairs: Array<[tf.Variable, tf.Tensor]> = [];
     for (const [name, tensor] of incoming) {
       const target = own.get(name);
@@ -241,6 +229,19 @@ export abstract class Module {
         );
       }
       pairs.push([target, tensor]);
+    }
+    if (strict) {
+      const missing = [...own.keys()].filter((k) => !incoming.has(k));
+      const unexpected = [...incoming.keys()].filter((k) => !own.has(k));
+      if (missing.length > 0 || unexpected.length > 0) {
+        const parts = [];
+        if (missing.length > 0) parts.push(`missing: ${missing.join(', ')}`);
+        if (unexpected.length > 0) parts.push(`unexpected: ${unexpected.join(', ')}`);
+        throw new CoreError(
+          'STATE_DICT_MISMATCH',
+          `State dict does not match the model (${parts.join('; ')})`,
+        );
+      }
     }
     tf.tidy(() => {
       for (const [target, tensor] of pairs) {
