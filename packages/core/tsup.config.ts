@@ -20,7 +20,9 @@ export default defineConfig([
     platform: 'node',
     target: 'node20',
     dts: true,
-    clean: true,
+    // No clean: several processes (tests, benchmarks, the CLI) read dist while turbo rebuilds
+    // it; overwriting in place never leaves it missing. The entry names are fixed.
+    clean: false,
     // The wasm backend's Emscripten glue is CommonJS that calls `require('fs')` and reads
     // `__dirname` when it sees Node; an ESM bundle has neither, so provide both.
     shims: true,

@@ -24,6 +24,7 @@ export {
 export type { CoreErrorCode } from './errors';
 export { CoreError } from './errors';
 export { defaultBias, kaimingUniform } from './init';
+export { S4_WASM_KERNEL_NAMES, useS4WasmKernels } from './kernels/register-wasm-kernels';
 export { AvgPool2d } from './nn/avg-pool-2d';
 export type { BatchNormOptions } from './nn/batch-norm';
 export { BatchNorm } from './nn/batch-norm';

@@ -1,8 +1,9 @@
 /**
  * Registers the kernels S4 adds to (or replaces in) tfjs's wasm backend for training.
- * Idempotent: `initBackend` calls it before every backend switch.
+ * `initBackend` calls `registerWasmTrainingKernels()` before every backend switch.
  */
 import {
+  findBackend,
   getKernel,
   type KernelConfig,
   registerKernel,
@@ -16,20 +17,46 @@ const S4_WASM_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropInputWasmConfig,
 ];
 
-/** tfjs's own wasm kernels that ours replace, kept for benchmarks and comparisons. */
-export const replacedWasmKernels = new Map<string, KernelConfig>();
+/** Names of the wasm kernels S4 registers (added or replacing tfjs's own). */
+export const S4_WASM_KERNEL_NAMES: readonly string[] = S4_WASM_KERNELS.map((k) => k.kernelName);
 
-let registered = false;
+/** tfjs's own wasm kernels that ours replace, kept so benchmarks can compare. */
+const replacedTfjsKernels = new Map<string, KernelConfig>();
+let active = false;
 
 export function registerWasmTrainingKernels(): void {
-  if (registered) return;
-  registered = true;
+  if (active) return;
+  active = true;
   for (const config of S4_WASM_KERNELS) {
     const existing = getKernel(config.kernelName, 'wasm');
     if (existing !== undefined) {
-      replacedWasmKernels.set(config.kernelName, existing);
+      if (existing.kernelFunc !== config.kernelFunc) {
+        replacedTfjsKernels.set(config.kernelName, existing);
+      }
       unregisterKernel(config.kernelName, 'wasm');
     }
     registerKernel(config);
   }
+}
+
+/**
+ * Switches between S4's wasm kernels (the default) and tfjs's stock ones, for benchmarks and
+ * bisecting: `false` restores tfjs's kernels where it has them and leaves S4's where it has
+ * none (tfjs has no `Conv2DBackpropFilter` on wasm, so conv training needs ours either way).
+ */
+export function useS4WasmKernels(enabled: boolean): void {
+  if (enabled) {
+    registerWasmTrainingKernels();
+    return;
+  }
+  registerWasmTrainingKernels();
+  // tfjs runs a kernel's setup (binding its C++ entry point) when the backend initialises;
+  // ours were registered before that, so the restored kernels need their setup now.
+  const wasm = findBackend('wasm');
+  for (const [name, config] of replacedTfjsKernels) {
+    unregisterKernel(name, 'wasm');
+    registerKernel(config);
+    if (wasm !== null) config.setupFunc?.(wasm);
+  }
+  active = false;
 }

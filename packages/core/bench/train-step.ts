@@ -1,0 +1,171 @@
+/**
+ * Training-step throughput of @s4/core on one thread, per model: images/s of a full step
+ * (forward, NLL loss, backward, SGD-with-momentum update) at batch 128 on real MNIST images,
+ * after warm-up. Runs the built package (dist), as the CLI does.
+ *
+ *   pnpm --filter @s4/core bench                      # every model, S4 kernels vs tfjs's
+ *   pnpm --filter @s4/core bench -- --model s4 --steps 30 --profile
+ *
+ * `--profile` prints the per-kernel time of one step (tf.profile), forward and backward apart.
+ */
+import { parseArgs } from 'node:util';
+import { initBackend, type Module, tf, useS4WasmKernels } from '@s4/core';
+import { loadMnist } from '@s4/mnist-data';
+import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', multiple: true },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    'batch-size': { type: 'string', default: '128' },
+    backend: { type: 'string', default: 'wasm' },
+    kernels: { type: 'string', default: 'both' },
+    profile: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const steps = Number(values.steps);
+const warmup = Number(values.warmup);
+const batchSize = Number(values['batch-size']);
+const backend = values.backend as 'wasm' | 'cpu';
+const models = (values.model ?? BENCH_MODELS) as BenchModelName[];
+for (const m of models) {
+  if (!BENCH_MODELS.includes(m))
+    throw new Error(`--model must be one of ${BENCH_MODELS.join(', ')}, got ${m}`);
+}
+const variants = values.kernels === 'both' ? ['tfjs', 's4'] : [values.kernels as string];
+
+await initBackend({ backend });
+const train = await loadMnist({ split: 'train' });
+// One normalised batch per step, cycling through the first images: real pixels, no data cost.
+function batchAt(step: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const start = (step * batchSize) % (train.count - batchSize);
+  const pixels = new Float32Array(batchSize * 784);
+  const labels = new Int32Array(batchSize);
+  for (let i = 0; i < batchSize; i++) {
+    const offset = (start + i) * 784;
+    for (let p = 0; p < 784; p++)
+      pixels[i * 784 + p] = (train.images[offset + p]! / 255 - 0.1307) / 0.3081;
+    labels[i] = train.labels[start + i]!;
+  }
+  return tf.tidy(() => ({
+    x: tf.tensor4d(pixels, [batchSize, 28, 28, 1]),
+    y: tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D,
+  }));
+}
+
+function makeStep(model: Module) {
+  const params = model.namedParameters();
+  const velocity: tf.Tensor[] = params.map(([, v]) => tf.zerosLike(v));
+  const lr = 0.01;
+  const momentum = 0.9;
+  const lossOf = (x: tf.Tensor, y: tf.Tensor) => () =>
+    tf.neg(tf.mean(tf.sum(tf.mul(model.forward(x), y), 1))) as tf.Scalar;
+  return (x: tf.Tensor, y: tf.Tensor): number => {
+    const { value, grads } = tf.variableGrads(
+      lossOf(x, y),
+      params.map(([, v]) => v),
+    );
+    tf.tidy(() => {
+      params.forEach(([, v], i) => {
+        const g = grads[v.name]!;
+        const next = tf.add(tf.mul(velocity[i]!, momentum), g);
+        velocity[i]!.dispose();
+        velocity[i] = tf.keep(next);
+        v.assign(tf.sub(v, tf.mul(next, lr)));
+      });
+    });
+    const loss = value.dataSync()[0]!;
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  };
+}
+
+interface Row {
+  model: string;
+  kernels: string;
+  trainImagesPerSec: number;
+  msPerStep: number;
+}
+
+async function profileStep(model: Module, step: (x: tf.Tensor, y: tf.Tensor) => number) {
+  const { x, y } = batchAt(0);
+  // The forward alone, to know how many of the step's kernels (which come in execution order:
+  // forward, then backward, then the update) belong to the forward pass.
+  // tf.profile reuses one result object, so read the forward count before profiling again.
+  const forwardCount = (
+    await tf.profile(() => {
+      tf.tidy(() => {
+        model.forward(x).dataSync();
+      });
+    })
+  ).kernels.length;
+  const whole = await tf.profile(() => {
+    step(x, y);
+  });
+  tf.dispose([x, y]);
+  const totals = new Map<string, { fwd: number; bwd: number; calls: number }>();
+  whole.kernels.forEach((k, i) => {
+    // Ops that are not kernels (a tf.customGrad's "forward") time their nested kernels too.
+    const name = tf.getKernel(k.name, tf.getBackend()) ? k.name : `(${k.name}: nested, not summed)`;
+    const t = totals.get(name) ?? { fwd: 0, bwd: 0, calls: 0 };
+    if (i < forwardCount) t.fwd += k.kernelTimeMs as number;
+    else t.bwd += k.kernelTimeMs as number;
+    t.calls += 1;
+    totals.set(name, t);
+  });
+  const rows = [...totals.entries()].map(([name, t]) => ({ name, ...t, ms: t.fwd + t.bwd }));
+  rows.sort((a, b) => b.ms - a.ms);
+  const counted = rows.filter((r) => !r.name.startsWith('('));
+  const total = counted.reduce((s, r) => s + r.ms, 0);
+  const totalFwd = counted.reduce((s, r) => s + r.fwd, 0);
+  console.log('\n| kernel | calls | forward ms | backward + update ms | total ms | share |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows.filter((r) => r.ms >= total * 0.005)) {
+    const share = r.name.startsWith('(') ? '' : `${((100 * r.ms) / total).toFixed(1)}%`;
+    console.log(
+      `| ${r.name} | ${r.calls} | ${r.fwd.toFixed(1)} | ${r.bwd.toFixed(1)} | ${r.ms.toFixed(1)} | ${share} |`,
+    );
+  }
+  console.log(
+    `| all kernels | ${whole.kernels.length} | ${totalFwd.toFixed(1)} | ${(total - totalFwd).toFixed(1)} | ${total.toFixed(1)} | 100% |`,
+  );
+}
+
+const rows: Row[] = [];
+for (const name of models) {
+  for (const variant of variants) {
+    useS4WasmKernels(variant === 's4');
+    const model = buildBenchModel(name);
+    model.train();
+    const step = makeStep(model);
+    for (let i = 0; i < warmup; i++) {
+      const { x, y } = batchAt(i);
+      step(x, y);
+      tf.dispose([x, y]);
+    }
+    const batches = Array.from({ length: steps }, (_, i) => batchAt(i + warmup));
+    const start = performance.now();
+    for (const { x, y } of batches) step(x, y);
+    const ms = (performance.now() - start) / steps;
+    for (const { x, y } of batches) tf.dispose([x, y]);
+    const row = {
+      model: name,
+      kernels: variant,
+      trainImagesPerSec: (batchSize * 1000) / ms,
+      msPerStep: ms,
+    };
+    rows.push(row);
+    if (!values.json) {
+      console.log(
+        `${name.padEnd(11)} ${variant.padEnd(5)} ${backend} batch ${batchSize}: ${row.trainImagesPerSec.toFixed(0).padStart(5)} img/s, ${ms.toFixed(1)} ms/step`,
+      );
+    }
+    if (values.profile) await profileStep(model, step);
+    model.dispose();
+  }
+}
+useS4WasmKernels(true);
+if (values.json) console.log(JSON.stringify(rows));
