@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
+import { register as registerData } from './commands/data';
 import { UsageError } from './errors';
 
 /**
  * Each command lives in `src/commands/<name>.ts` and exports `register(program)`; this list is
  * the one place that knows them all (the docs generate the CLI reference from `buildProgram()`).
  */
-const registrars: Array<(program: Command) => void> = [registerBackprop];
+const registrars: Array<(program: Command) => void> = [registerBackprop, registerData];
 
 /** Builds the full `s4` command tree. */
 export function buildProgram(): Command {

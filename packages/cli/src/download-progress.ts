@@ -1,0 +1,90 @@
+import type { DownloadProgress } from '@s4/mnist-data';
+import { SingleBar } from 'cli-progress';
+
+const CELLS = ' ▏▎▍▌▋▊▉';
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)}MB`;
+
+function interval(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * One tqdm-style line for a download:
+ * `t10k-images-idx3-ubyte.gz:  45%|████▌     | 0.7/1.6MB [00:01<00:01, 1.2MB/s]`.
+ */
+export function formatDownloadLine(
+  file: string,
+  receivedBytes: number,
+  totalBytes: number | undefined,
+  elapsedSeconds: number,
+  width = 10,
+): string {
+  const rate = elapsedSeconds > 0 ? receivedBytes / elapsedSeconds : undefined;
+  const speed = rate === undefined ? '?MB/s' : `${megabytes(rate)}/s`;
+  if (totalBytes === undefined || totalBytes <= 0) {
+    return `${file}: ${megabytes(receivedBytes)} [${interval(elapsedSeconds)}, ${speed}]`;
+  }
+  const fraction = Math.min(1, receivedBytes / totalBytes);
+  const eighths = Math.floor(fraction * width * 8);
+  const full = Math.floor(eighths / 8);
+  const bar = ('█'.repeat(full) + (full < width ? CELLS[eighths % 8]!.trim() : '')).padEnd(width);
+  const left =
+    rate === undefined || rate === 0 ? '?' : interval((totalBytes - receivedBytes) / rate);
+  const percent = `${Math.round(fraction * 100)}%`.padStart(4);
+  return `${file}: ${percent}|${bar}| ${(receivedBytes / 1e6).toFixed(1)}/${megabytes(totalBytes)} [${interval(elapsedSeconds)}<${left}, ${speed}]`;
+}
+
+/**
+ * Shows `onProgress` reports of @s4/mnist-data as one bar per file. On a terminal cli-progress
+ * redraws the bar in place; in a pipe or a log only each file's final line is written.
+ */
+export class DownloadProgressBar {
+  readonly #stream: NodeJS.WriteStream;
+  #bar: SingleBar | undefined;
+  #current: DownloadProgress | undefined;
+  #started = 0;
+
+  constructor(stream: NodeJS.WriteStream = process.stderr) {
+    this.#stream = stream;
+  }
+
+  /** Pass as `onProgress`. */
+  readonly update = (progress: DownloadProgress): void => {
+    if (progress.url !== this.#current?.url) {
+      this.finish();
+      this.#started = performance.now();
+      if (this.#stream.isTTY) {
+        this.#bar = new SingleBar({
+          stream: this.#stream,
+          format: () => this.#line(),
+          hideCursor: true,
+          fps: 10,
+        });
+        this.#bar.start(progress.totalBytes ?? 0, 0);
+      }
+    }
+    this.#current = progress;
+    this.#bar?.update(progress.receivedBytes);
+  };
+
+  /** Ends the current file's line, if any. */
+  finish(): void {
+    if (this.#current === undefined) return;
+    if (this.#bar) {
+      this.#bar.update(this.#current.receivedBytes);
+      this.#bar.stop();
+    } else {
+      this.#stream.write(`${this.#line()}\n`);
+    }
+    this.#bar = undefined;
+    this.#current = undefined;
+  }
+
+  #line(): string {
+    const p = this.#current!;
+    const elapsed = (performance.now() - this.#started) / 1000;
+    return formatDownloadLine(p.file, p.receivedBytes, p.totalBytes, elapsed);
+  }
+}
