@@ -59,7 +59,7 @@ beforeAll(() => {
   recalculated = read.sheets;
   recalculatedParts = read.parts;
   recalculatedEdited = readWorkbook(out.edited!).sheets;
-});
+}, 300_000); // soffice takes seconds to start, more on a busy machine
 
 let largestDifference = 0;
 afterAll(() => {

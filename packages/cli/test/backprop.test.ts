@@ -16,7 +16,7 @@ beforeAll(() => {
       stdio: 'inherit',
     });
   }
-});
+}, 600_000);
 
 const folders: string[] = [];
 afterAll(() => {
