@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generatedDir, repoBlobUrl, repoRoot, writeFileAtomic } from '../paths';
+
+/** The benchmarks page body, from the root BENCHMARKS.md (written by the benchmark scripts). */
+export async function writeBenchmarksPage(): Promise<string> {
+  const source = join(repoRoot, 'BENCHMARKS.md');
+  const target = join(generatedDir, 'benchmarks.md');
+  if (!existsSync(source)) {
+    await writeFileAtomic(
+      target,
+      '::: info No numbers yet\nThe repository has no `BENCHMARKS.md` yet: it is written by the benchmark scripts (`pnpm turbo run bench`). This page shows it once it exists.\n:::\n',
+    );
+    return 'BENCHMARKS.md not found: placeholder';
+  }
+  const markdown = rebaseRelativeLinks(await readFile(source, 'utf8'));
+  // The page has its own title; the file's first heading would duplicate it.
+  await writeFileAtomic(target, demoteHeadings(markdown.replace(/^# .*\n+/, '')));
+  return 'BENCHMARKS.md → .generated/benchmarks.md';
+}
+
+/** Links relative to the repository root would be dead on the site: point them at the repo. */
+export function rebaseRelativeLinks(markdown: string, base = repoBlobUrl): string {
+  return markdown.replace(/(!?\[[^\]]*\]\()(?!https?:|#|mailto:)([^)\s]+)\)/g, (_, head, href) => {
+    return `${head}${base}${href.replace(/^\.\//, '')})`;
+  });
+}
+
+/** Keeps the page's own `#` title the only top-level heading. */
+function demoteHeadings(markdown: string): string {
+  let inFence = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) inFence = !inFence;
+      return !inFence && /^#{1,5} /.test(line) ? `#${line}` : line;
+    })
+    .join('\n');
+}

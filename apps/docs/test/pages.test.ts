@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtPages, collectProblems, openSite, type Site } from './support/site';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+describe('the built site', () => {
+  it('has every page of the sidebar, including the generated references', async () => {
+    const pages = await builtPages();
+    for (const path of [
+      '/',
+      '/guide/quick-start',
+      '/guide/backprop',
+      '/guide/mnist-cnn',
+      '/guide/mnist-data',
+      '/demos/backprop',
+      '/demos/draw',
+      '/demos/train',
+      '/demos/zoo',
+      '/reference/cli',
+      '/reference/api/',
+      '/reference/api/mnist-data/',
+      '/reference/api/core/',
+      '/reference/benchmarks',
+      '/reference/changelog',
+    ]) {
+      expect(pages).toContain(path);
+    }
+  });
+
+  it('loads every page without console errors, exceptions or failed requests', async () => {
+    const pages = await builtPages();
+    // ~150 API pages: loading each in full takes minutes, so they are visited the way readers
+    // reach them, through the client-side router, which still loads and renders each page.
+    const apiPages = pages.filter(
+      (path) => path.startsWith('/reference/api/') && path !== '/reference/api/',
+    );
+    const fullLoads = pages.filter((path) => !apiPages.includes(path));
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    const problems = collectProblems(page, site.url);
+    const failures: string[] = [];
+    const check = async (path: string) => {
+      if (!(await page.title()).includes('S4')) failures.push(`${path}: unexpected title`);
+      // VitePress renders a 404 component (not a 404 status) for unknown client routes.
+      if ((await page.locator('.NotFound').count()) > 0) failures.push(`${path}: not found`);
+      failures.push(...problems.splice(0).map((problem) => `${path}: ${problem}`));
+    };
+    for (const path of fullLoads) {
+      const response = await page.goto(`${site.url}${path}`, { waitUntil: 'load' });
+      if (response?.status() !== 200) failures.push(`${path}: HTTP ${response?.status()}`);
+      await check(path);
+    }
+    await page.goto(`${site.url}/reference/api/`, { waitUntil: 'load' });
+    for (const path of apiPages) {
+      const name = decodeURIComponent(path.replace(/\/$/, '').split('/').at(-1) ?? '');
+      await page.evaluate((href) => {
+        const link = document.createElement('a');
+        link.href = href;
+        document.body.append(link);
+        link.click();
+        link.remove();
+      }, path);
+      // Package index pages are titled with the package name, the others with the symbol.
+      await page.waitForFunction(
+        (expected) => document.querySelector('.vp-doc h1')?.textContent?.includes(expected),
+        path.endsWith('/') ? `@s4/${name}` : name,
+        { timeout: 10_000 },
+      );
+      await check(path);
+    }
+    await context.close();
+    expect(failures).toEqual([]);
+    expect(fullLoads.length).toBeGreaterThan(12);
+    expect(apiPages.length).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('serves the wasm binaries and MNIST files itself', async () => {
+    for (const path of [
+      '/generated/tfjs-wasm/tfjs-backend-wasm-simd.wasm',
+      '/generated/mnist/t10k-images-idx3-ubyte.gz',
+    ]) {
+      const response = await fetch(`${site.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, path).toBeGreaterThan(10_000);
+    }
+  });
+});
