@@ -13,8 +13,9 @@ import type { Sequential } from './nn/sequential';
  * A checkpoint is a folder with two files any tool can read:
  *
  * - `model.json`: the network (`architecture`, see `LayerSpec`), the tensor `layout` (NHWC: conv
- *   kernels `[kh, kw, in, out]`, linear weights `[in, out]`, flatten in h, w, c order), the input
- *   `normalization` (`(pixel/255 − mean) / std`), optional `training` state (JSON: epoch, step,
+ *   kernels `[kh, kw, in, out]`, linear weights `[in, out]`, flatten in h, w, c order), one
+ *   input's `inputShape` (`[28, 28, 1]`), the input `normalization` (`(pixel/255 − mean) / std`),
+ *   optional `training` state (JSON: epoch, step,
  *   RNG states, scheduler, optimizer hyper-parameters, metrics — whatever resuming needs) and a
  *   `weightsManifest` in the tfjs format: `[{ paths: ["weights.bin"], weights: [{ name, shape,
  *   dtype, group }] }]`, with PyTorch-style names (`0.weight`, `2.running_mean`). `group` is
@@ -46,6 +47,8 @@ export interface CheckpointJson {
   formatVersion: number;
   layout: 'NHWC';
   layoutNotes: Record<string, string>;
+  /** One input without the batch axis, NHWC: `[28, 28, 1]` for MNIST. */
+  inputShape: number[];
   normalization: Normalization;
   architecture: LayerSpec[];
   weightsManifest: Array<{ paths: string[]; weights: WeightSpec[] }>;
@@ -55,6 +58,8 @@ export interface CheckpointJson {
 
 export interface CheckpointContent {
   normalization: Normalization;
+  /** One input without the batch axis, NHWC (default `[28, 28, 1]`, an MNIST digit). */
+  inputShape?: readonly number[];
   /** Training state for `resume` (JSON-serialisable). */
   training?: Record<string, unknown>;
   /** Extra named tensors, e.g. optimizer state; names must not clash with the model's. */
@@ -66,6 +71,7 @@ export interface CheckpointContent {
 export interface LoadedCheckpoint {
   /** The network, rebuilt from the architecture (or the model passed in) with the weights loaded. */
   model: Sequential | Module;
+  inputShape: number[];
   normalization: Normalization;
   training: Record<string, unknown> | undefined;
   metadata: Record<string, unknown> | undefined;
@@ -87,6 +93,8 @@ export async function encodeCheckpoint(
   content: CheckpointContent,
 ): Promise<{ json: CheckpointJson; weights: Uint8Array }> {
   checkNormalization(content.normalization, 'encodeCheckpoint');
+  const inputShape = [...(content.inputShape ?? [28, 28, 1])];
+  checkInputShape(inputShape, 'encodeCheckpoint');
   const architecture = toArchitecture(model);
   const entries: Array<[string, tf.Tensor, WeightSpec['group']]> = [];
   for (const [name, v] of model.stateDict()) entries.push([name, v, 'model']);
@@ -130,6 +138,7 @@ export async function encodeCheckpoint(
     formatVersion: CHECKPOINT_FORMAT_VERSION,
     layout: 'NHWC',
     layoutNotes: LAYOUT_NOTES,
+    inputShape,
     normalization: { mean: content.normalization.mean, std: content.normalization.std },
     architecture,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: specs }],
@@ -185,6 +194,7 @@ export function decodeCheckpoint(
     );
   }
   if (j.layout !== 'NHWC') throw bad(`"layout" must be "NHWC", got ${JSON.stringify(j.layout)}`);
+  checkInputShape(j.inputShape, where);
   checkNormalization(j.normalization, where);
   if (j.training !== undefined && (typeof j.training !== 'object' || j.training === null)) {
     throw bad(`"training" must be an object, got ${JSON.stringify(j.training)}`);
@@ -266,6 +276,7 @@ export function decodeCheckpoint(
     tf.dispose([...state.values()]);
     return {
       model,
+      inputShape: j.inputShape as number[],
       normalization: j.normalization as Normalization,
       training: j.training as Record<string, unknown> | undefined,
       metadata: j.metadata as Record<string, unknown> | undefined,
@@ -300,6 +311,19 @@ function checkWeightSpec(w: unknown, at: string, bad: (m: string) => CoreError):
     );
   }
   return { name: s.name, shape: s.shape, dtype: s.dtype, group };
+}
+
+function checkInputShape(shape: unknown, where: string): void {
+  if (
+    !Array.isArray(shape) ||
+    shape.length === 0 ||
+    !shape.every((d) => Number.isInteger(d) && d > 0)
+  ) {
+    throw new CoreError(
+      where.endsWith(MODEL_JSON) ? 'BAD_CHECKPOINT' : 'BAD_ARGUMENT',
+      `${where}: "inputShape" must be positive integers like [28, 28, 1] (H, W, C), got ${JSON.stringify(shape)}`,
+    );
+  }
 }
 
 function checkNormalization(n: unknown, where: string): void {

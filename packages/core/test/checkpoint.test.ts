@@ -120,6 +120,7 @@ describe('checkpoints', () => {
     const rebuilt = loaded.model.eval();
     expect(rebuilt).not.toBe(model);
     expect(loaded.normalization).toEqual(normalization);
+    expect(loaded.inputShape).toEqual([28, 28, 1]);
     expect(loaded.metadata).toEqual({ model: 'seed-arch1' });
     const x = imagesTensor(mnist, 64);
     const [expected, actual] = tf.tidy(() => [model.forward(x), rebuilt.forward(x)]) as [
@@ -140,6 +141,7 @@ describe('checkpoints', () => {
     await saveCheckpoint(dir, model, { normalization });
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     expect(json.layout).toBe('NHWC');
+    expect(json.inputShape).toEqual([28, 28, 1]);
     expect(json.architecture[0]).toEqual({
       type: 'conv2d',
       name: '0',
@@ -296,6 +298,14 @@ describe('checkpoints', () => {
     await expectLoadError(
       'SHAPE_MISMATCH',
       `${dir}/weights.bin does not fit the model: tensor "0.weight": the model has shape [3, 3, 1, 32] but the state dict has [3, 3, 2, 16]`,
+    );
+
+    json = await fresh();
+    delete json.inputShape;
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await expectLoadError(
+      'BAD_CHECKPOINT',
+      `${dir}/model.json: "inputShape" must be positive integers like [28, 28, 1] (H, W, C), got undefined`,
     );
 
     json = await fresh();
