@@ -1,0 +1,280 @@
+import type { AugmentOptions } from './data/augmentation';
+import { type PreparedBatch, TrainingBatches } from './data/batches';
+import { checkDataset, type ImageDataset } from './data/dataset';
+import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
+import { batchToTensors } from './data/to-tensors';
+import { CoreError } from './errors';
+import { type Evaluation, evaluate } from './evaluate';
+import type { LossKind } from './losses';
+import type { Module } from './nn/module';
+import type { Optimizer, OptimizerState } from './optim/optimizer';
+import type { Scheduler, SchedulerState } from './schedulers/scheduler';
+import { applyGradients, computeGradients, disposeGradients, lossKindFor } from './train-step';
+import { yieldToEventLoop } from './yield';
+
+/** Emitted after every optimizer step. Epochs and batches count from 1, for people. */
+export interface BatchEndEvent {
+  type: 'batchEnd';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Optimizer steps since the start of training. */
+  step: number;
+  /** Mean loss of this batch. */
+  loss: number;
+  /** Accuracy on this batch. */
+  accuracy: number;
+  /** Learning rate this step used. */
+  lr: number;
+  /** Training throughput so far in this epoch. */
+  imagesPerSec: number;
+}
+
+/** One epoch's results (also the entries of `FitResult.history`). */
+export interface EpochSummary {
+  epoch: number;
+  /** Mean training loss per image over the epoch (with augmentation and dropout active). */
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss?: number;
+  testAccuracy?: number;
+  /** Wall time of the epoch's training steps plus its evaluation. */
+  seconds: number;
+  /** Learning rate at the end of the epoch (after the scheduler's step). */
+  lr: number;
+}
+
+export interface EpochEndEvent extends EpochSummary {
+  type: 'epochEnd';
+  epochs: number;
+  /** The full test evaluation (confusion matrix, misclassified images) when testData was given. */
+  test?: Evaluation;
+}
+
+/** Training stopped on the AbortSignal; `state` resumes it exactly. */
+export interface AbortedEvent {
+  type: 'aborted';
+  /** The epoch (from 1) in progress and how many of its batches were done. */
+  epoch: number;
+  batchesDone: number;
+}
+
+export type FitEvent = BatchEndEvent | EpochEndEvent | AbortedEvent;
+
+/**
+ * Everything that, with the model's weights and buffers, continues a run exactly: where it is,
+ * the optimizer's and scheduler's state, the model's RNG states and the running epoch totals.
+ * Data order and augmentation derive from (seed, epoch, batch), so they need no saved state.
+ */
+export interface TrainingState {
+  /** Epoch in progress (0-based) and the next batch in it; after E full epochs: E and 0. */
+  epoch: number;
+  batch: number;
+  /** Optimizer steps taken so far. */
+  step: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  optimizer: OptimizerState;
+  scheduler: SchedulerState | null;
+  /** The model's generators (Dropout masks), from `model.getRngState()`. */
+  modelRng: Record<string, number>;
+  /** Totals of the epoch in progress. */
+  partial: { lossSum: number; correct: number; seen: number; seconds: number };
+  history: EpochSummary[];
+}
+
+export interface FitOptions {
+  epochs: number;
+  /** Default 64. */
+  batchSize?: number;
+  optimizer: Optimizer;
+  /** Stepped per batch or per epoch as its `interval` says; ReduceLROnPlateau gets the test
+   * loss (the train loss without test data). */
+  scheduler?: Scheduler;
+  /** Random rotation/shift/scale of the training images; none by default. */
+  augment?: AugmentOptions;
+  /** Seeds the data order and augmentation (default 0). Model init and dropout have their own. */
+  seed?: number;
+  /** Evaluated after every epoch. */
+  testData?: ImageDataset;
+  normalization?: Normalization;
+  /** Default: from the model's last layer ('nll' after LogSoftmax, else 'cross-entropy'). */
+  loss?: LossKind;
+  /** Stops cleanly between two batches; `fit` then resolves with status 'aborted'. */
+  signal?: AbortSignal;
+  onEvent?: (event: FitEvent) => void | Promise<void>;
+  /** Called with a resumable state after every epoch and on abort (save a checkpoint here). */
+  onCheckpoint?: (state: TrainingState, reason: 'epoch' | 'abort') => void | Promise<void>;
+  /** Continue from a saved state (the model must already hold the matching weights). */
+  resume?: TrainingState;
+  /** Images per forward pass when evaluating (default 1000). */
+  evalBatchSize?: number;
+  /**
+   * Supplies batch (epoch, batch), both 0-based. Default: prepared here in JS. Batch k+1 is
+   * requested before step k runs, so a worker-backed source prepares it in parallel.
+   */
+  batchSource?: (epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>;
+}
+
+export interface FitResult {
+  status: 'completed' | 'aborted';
+  history: EpochSummary[];
+  /** Where training stopped; pass as `resume` to continue. */
+  state: TrainingState;
+}
+
+/**
+ * Trains `model` on `trainData` with PyTorch's loop: per batch forward, loss, backward,
+ * `optimizer.step`, then (per-batch schedulers) `scheduler.step`; per epoch an evaluation on
+ * `testData` and the per-epoch scheduler step. Same seed, same backend: the same losses, bit
+ * for bit. A NaN/infinite loss stops training with a NON_FINITE_LOSS error before the update.
+ */
+export async function fit(
+  model: Module,
+  trainData: ImageDataset,
+  options: FitOptions,
+): Promise<FitResult> {
+  const { epochs, optimizer, scheduler, signal } = options;
+  const batchSize = options.batchSize ?? 64;
+  const seed = options.seed ?? 0;
+  if (!(Number.isInteger(epochs) && epochs > 0)) {
+    throw new CoreError('BAD_ARGUMENT', `fit epochs: expected a positive integer, found ${epochs}`);
+  }
+  checkDataset(trainData, 'trainData');
+  if (options.testData) checkDataset(options.testData, 'testData');
+  const normalization = options.normalization ?? MNIST_NORMALIZATION;
+  const batches = new TrainingBatches(trainData, {
+    batchSize,
+    seed,
+    augment: options.augment,
+    normalization,
+  });
+  const source = options.batchSource ?? ((e: number, b: number) => batches.prepare(e, b));
+  const lossKind = options.loss ?? lossKindFor(model);
+  const perBatch = batches.batchesPerEpoch;
+
+  let epoch = 0;
+  let batch = 0;
+  let step = 0;
+  let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  const history: EpochSummary[] = [];
+  if (options.resume) {
+    const r = options.resume;
+    for (const [key, expected] of [
+      ['batchSize', batchSize],
+      ['seed', seed],
+      ['epochs', epochs],
+    ] as const) {
+      if (r[key] !== expected) {
+        throw new CoreError(
+          'BAD_ARGUMENT',
+          `fit resume: the saved run has ${key} ${r[key]} but this one has ${expected}; resume with the same settings`,
+        );
+      }
+    }
+    optimizer.loadStateDict(r.optimizer);
+    if (scheduler && r.scheduler) scheduler.loadStateDict(r.scheduler);
+    model.setRngState(r.modelRng);
+    ({ epoch, batch, step } = r);
+    partial = { ...r.partial };
+    history.push(...r.history);
+  }
+
+  const state = (): TrainingState => ({
+    epoch,
+    batch,
+    step,
+    epochs,
+    batchSize,
+    seed,
+    optimizer: optimizer.stateDict(),
+    scheduler: scheduler ? scheduler.stateDict() : null,
+    modelRng: model.getRngState(),
+    partial: { ...partial },
+    history: [...history],
+  });
+  const emit = async (event: FitEvent) => {
+    await options.onEvent?.(event);
+  };
+
+  model.train();
+  while (epoch < epochs) {
+    const epochStart = performance.now() - partial.seconds * 1000;
+    let next: Promise<PreparedBatch> | undefined =
+      batch < perBatch ? Promise.resolve(source(epoch, batch)) : undefined;
+    for (; batch < perBatch; batch++) {
+      if (signal?.aborted) {
+        partial.seconds = (performance.now() - epochStart) / 1000;
+        const saved = state();
+        await options.onCheckpoint?.(saved, 'abort');
+        await emit({ type: 'aborted', epoch: epoch + 1, batchesDone: batch });
+        return { status: 'aborted', history: [...history], state: saved };
+      }
+      const prepared = await next!;
+      next = batch + 1 < perBatch ? Promise.resolve(source(epoch, batch + 1)) : undefined;
+      const { x, y } = batchToTensors(prepared);
+      let result: ReturnType<typeof computeGradients>;
+      try {
+        result = computeGradients(model, x, y, { loss: lossKind });
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+      const lr = optimizer.lr;
+      if (!Number.isFinite(result.loss)) {
+        disposeGradients(result.grads);
+        throw new CoreError(
+          'NON_FINITE_LOSS',
+          `Training stopped: the loss became ${result.loss} at epoch ${epoch + 1}, batch ${batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
+        );
+      }
+      applyGradients(optimizer, result.grads);
+      if (scheduler?.interval === 'batch') scheduler.step();
+      step += 1;
+      partial.lossSum += result.loss * result.size;
+      partial.correct += result.correct;
+      partial.seen += result.size;
+      const elapsed = (performance.now() - epochStart) / 1000;
+      await emit({
+        type: 'batchEnd',
+        epoch: epoch + 1,
+        epochs,
+        batch: batch + 1,
+        batches: perBatch,
+        step,
+        loss: result.loss,
+        accuracy: result.correct / result.size,
+        lr,
+        imagesPerSec: elapsed > 0 ? partial.seen / elapsed : 0,
+      });
+      await yieldToEventLoop();
+    }
+
+    const test = options.testData
+      ? await evaluate(model, options.testData, {
+          batchSize: options.evalBatchSize,
+          normalization,
+          loss: lossKind,
+        })
+      : undefined;
+    const trainLoss = partial.lossSum / partial.seen;
+    if (scheduler?.interval === 'epoch') scheduler.step(test ? test.loss : trainLoss);
+    const summary: EpochSummary = {
+      epoch: epoch + 1,
+      trainLoss,
+      trainAccuracy: partial.correct / partial.seen,
+      ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
+      seconds: (performance.now() - epochStart) / 1000,
+      lr: optimizer.lr,
+    };
+    history.push(summary);
+    epoch += 1;
+    batch = 0;
+    partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+    await emit({ type: 'epochEnd', epochs, ...summary, ...(test ? { test } : {}) });
+    await options.onCheckpoint?.(state(), 'epoch');
+  }
+  return { status: 'completed', history: [...history], state: state() };
+}

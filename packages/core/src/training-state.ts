@@ -1,0 +1,139 @@
+import type { tf } from './backend';
+import {
+  type CheckpointContent,
+  type DecodeOptions,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint';
+import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
+import { CoreError } from './errors';
+import type { EpochSummary, TrainingState } from './fit';
+import type { Module } from './nn/module';
+import type { Hyperparams } from './optim/optimizer';
+import type { SchedulerState } from './schedulers/scheduler';
+
+/** Version of the `training` object in model.json, bumped on incompatible changes. */
+export const TRAINING_STATE_VERSION = 1;
+const OPTIMIZER_PREFIX = 'optimizer.';
+
+/**
+ * Splits a `TrainingState` into the checkpoint's JSON `training` object and its extra tensors
+ * (the optimizer's, named `optimizer.<parameter>.<slot>`, e.g. `optimizer.0.weight.exp_avg`).
+ */
+export function trainingStateToCheckpoint(
+  state: TrainingState,
+): Required<Pick<CheckpointContent, 'training' | 'extraTensors'>> {
+  const extraTensors = new Map<string, tf.Tensor>();
+  for (const [name, t] of state.optimizer.tensors) extraTensors.set(OPTIMIZER_PREFIX + name, t);
+  const { optimizer, ...rest } = state;
+  return {
+    training: {
+      version: TRAINING_STATE_VERSION,
+      ...rest,
+      optimizer: {
+        kind: optimizer.kind,
+        hyperparams: optimizer.hyperparams,
+        steps: optimizer.steps,
+      },
+    },
+    extraTensors,
+  };
+}
+
+/** Rebuilds a `TrainingState` from a checkpoint's `training` object and extra tensors. */
+export function trainingStateFromCheckpoint(
+  training: Record<string, unknown> | undefined,
+  extraTensors: Map<string, tf.Tensor>,
+  source = 'checkpoint',
+): TrainingState {
+  const bad = (what: string): never => {
+    throw new CoreError(
+      'BAD_CHECKPOINT',
+      `${source}: model.json "training" ${what}; it cannot resume training`,
+    );
+  };
+  if (!training) return bad('is missing');
+  if (training.version !== TRAINING_STATE_VERSION) {
+    bad(`has version ${JSON.stringify(training.version)}, expected ${TRAINING_STATE_VERSION}`);
+  }
+  for (const key of ['epoch', 'batch', 'step', 'epochs', 'batchSize', 'seed'] as const) {
+    if (!Number.isInteger(training[key])) bad(`field "${key}" should be an integer`);
+  }
+  const optimizer = training.optimizer as
+    | { kind?: unknown; hyperparams?: unknown; steps?: unknown }
+    | undefined;
+  if (typeof optimizer?.kind !== 'string' || typeof optimizer.hyperparams !== 'object') {
+    bad('field "optimizer" should hold kind, hyperparams and steps');
+  }
+  const partial = training.partial as TrainingState['partial'] | undefined;
+  if (typeof partial?.seen !== 'number') bad('field "partial" should hold the epoch totals');
+  const tensors = new Map<string, tf.Tensor>();
+  for (const [name, t] of extraTensors) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) tensors.set(name.slice(OPTIMIZER_PREFIX.length), t);
+  }
+  return {
+    epoch: training.epoch as number,
+    batch: training.batch as number,
+    step: training.step as number,
+    epochs: training.epochs as number,
+    batchSize: training.batchSize as number,
+    seed: training.seed as number,
+    optimizer: {
+      kind: optimizer!.kind as string,
+      hyperparams: optimizer!.hyperparams as Hyperparams,
+      steps: (optimizer!.steps ?? {}) as Record<string, number>,
+      tensors,
+    },
+    scheduler: (training.scheduler ?? null) as SchedulerState | null,
+    modelRng: (training.modelRng ?? {}) as Record<string, number>,
+    partial: partial!,
+    history: (training.history ?? []) as EpochSummary[],
+  };
+}
+
+/**
+ * Saves the model and a resumable training state as one checkpoint folder, atomically (see
+ * `saveCheckpoint`). Meant for `fit`'s `onCheckpoint`. Node only.
+ */
+export async function saveTrainingCheckpoint(
+  dir: string,
+  model: Module,
+  state: TrainingState,
+  options: { normalization?: Normalization; metadata?: Record<string, unknown> } = {},
+): Promise<void> {
+  await saveCheckpoint(dir, model, {
+    normalization: options.normalization ?? MNIST_NORMALIZATION,
+    ...trainingStateToCheckpoint(state),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  });
+}
+
+export interface LoadedTrainingCheckpoint extends LoadedCheckpoint {
+  /** Pass as `fit`'s `resume`; call `dispose()` once fit has loaded it. */
+  state: TrainingState;
+  /** Frees the optimizer tensors read from the checkpoint. */
+  dispose(): void;
+}
+
+/** Reads a checkpoint saved by `saveTrainingCheckpoint` (weights into `options.model` if given). */
+export async function loadTrainingCheckpoint(
+  dir: string,
+  options: DecodeOptions = {},
+): Promise<LoadedTrainingCheckpoint> {
+  const loaded = await loadCheckpoint(dir, options);
+  let state: TrainingState;
+  try {
+    state = trainingStateFromCheckpoint(loaded.training, loaded.extraTensors, dir);
+  } catch (error) {
+    for (const t of loaded.extraTensors.values()) t.dispose();
+    throw error;
+  }
+  return {
+    ...loaded,
+    state,
+    dispose: () => {
+      for (const t of loaded.extraTensors.values()) t.dispose();
+    },
+  };
+}
