@@ -24,6 +24,8 @@ export {
 export type { CoreErrorCode } from './errors';
 export { CoreError } from './errors';
 export { defaultBias, kaimingUniform } from './init';
+export type { BatchNormBatchStats } from './kernels/batch-norm-train';
+export { batchNormTrainFused } from './kernels/batch-norm-train';
 export { S4_WASM_KERNEL_NAMES, useS4WasmKernels } from './kernels/register-wasm-kernels';
 export { AvgPool2d } from './nn/avg-pool-2d';
 export type { BatchNormOptions } from './nn/batch-norm';

@@ -9,13 +9,19 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { batchNormTrainKernelConfigs } from './batch-norm-train';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
+import { maxPoolGradWasmConfig } from './max-pool-grad';
 
 const S4_WASM_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterWasmConfig,
   conv2dBackpropInputWasmConfig,
+  maxPoolGradWasmConfig,
 ];
+
+/** S4's own ops (new kernel names), registered for both backends S4 supports. */
+const S4_OWN_KERNELS: readonly KernelConfig[] = [...batchNormTrainKernelConfigs];
 
 /** Names of the wasm kernels S4 registers (added or replacing tfjs's own). */
 export const S4_WASM_KERNEL_NAMES: readonly string[] = S4_WASM_KERNELS.map((k) => k.kernelName);
@@ -36,6 +42,9 @@ export function registerWasmTrainingKernels(): void {
       unregisterKernel(config.kernelName, 'wasm');
     }
     registerKernel(config);
+  }
+  for (const config of S4_OWN_KERNELS) {
+    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
 }
 

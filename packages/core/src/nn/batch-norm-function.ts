@@ -1,4 +1,5 @@
 import { tf } from '../backend';
+import { batchNormTrainFused } from '../kernels/batch-norm-train';
 
 /** The running statistics a training-mode batch norm updates (PyTorch's buffers). */
 export interface BatchNormRunningStats {
@@ -27,37 +28,17 @@ export function batchNormTrain(
   eps: number,
   stats: BatchNormRunningStats,
 ): tf.Tensor {
-  const axes = x.shape.slice(0, -1).map((_, i) => i);
-  const count = x.size / (x.shape[x.shape.length - 1] as number);
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(input as tf.Tensor, axes);
-    const invStd = tf.rsqrt(tf.add(variance, eps));
-    const xHat = tf.mul(tf.sub(input as tf.Tensor, mean), invStd);
-    const value = tf.add(tf.mul(xHat, gamma as tf.Tensor), beta as tf.Tensor);
-    const m = stats.momentum;
-    stats.runningMean.assign(tf.add(tf.mul(stats.runningMean, 1 - m), tf.mul(mean, m)));
-    stats.runningVar.assign(
-      tf.add(tf.mul(stats.runningVar, 1 - m), tf.mul(variance, (m * count) / (count - 1))),
-    );
-    stats.numBatchesTracked.assign(tf.add(stats.numBatchesTracked, tf.scalar(1, 'int32')));
-    save([xHat, invStd, gamma as tf.Tensor]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedXHat, savedInvStd, savedGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const dXHat = tf.mul(dy, savedGamma);
-        const meanDXHat = tf.mean(dXHat, axes);
-        const meanDXHatXHat = tf.mean(tf.mul(dXHat, savedXHat), axes);
-        const dx = tf.mul(
-          tf.sub(tf.sub(dXHat, meanDXHat), tf.mul(savedXHat, meanDXHatXHat)),
-          savedInvStd,
-        );
-        return [dx, tf.sum(tf.mul(dy, savedXHat), axes), tf.sum(dy, axes)];
-      },
-    };
+  // The closed-form forward and backward run as two fused kernels (src/kernels/batch-norm-train.ts).
+  return batchNormTrainFused(x, weight, bias, eps, ({ mean, variance, count }) => {
+    tf.tidy(() => {
+      const m = stats.momentum;
+      stats.runningMean.assign(tf.add(tf.mul(stats.runningMean, 1 - m), tf.mul(mean, m)));
+      stats.runningVar.assign(
+        tf.add(tf.mul(stats.runningVar, 1 - m), tf.mul(variance, (m * count) / (count - 1))),
+      );
+      stats.numBatchesTracked.assign(tf.add(stats.numBatchesTracked, tf.scalar(1, 'int32')));
+    });
   });
-  return op(x, weight, bias);
 }
 
 /** Evaluation-mode batch normalisation with the running statistics (differentiable as usual). */

@@ -1,0 +1,181 @@
+/**
+ * Training-mode batch normalisation as two fused kernels (forward, backward) over the channels-
+ * last layout, for BatchNorm1d/2d. tfjs composes it from ~20 kernels per layer — reductions over
+ * non-innermost axes that first transpose the whole activation, broadcasts, `Tile` in the
+ * gradient — which made BatchNorm the largest cost of a conv-net step on wasm (PROFILE.md).
+ *
+ * Forward, per channel c over the M = N·H·W positions (sums in float64):
+ *   mean = Σx / M,  var = Σx² / M − mean² (biased),  invStd = 1/√(var + eps),
+ *   y = x · γ·invStd + (β − mean·γ·invStd)
+ * Backward, with x̂ = (x − mean)·invStd recomputed on the fly instead of stored:
+ *   dβ = Σdy,  dγ = Σdy·x̂,  dx = γ·invStd · (dy − dβ/M − x̂ · dγ/M)
+ */
+import {
+  customGrad,
+  engine,
+  type GradSaveFunc,
+  getBackend,
+  getKernel,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  registerKernel,
+  type Tensor,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { runTypedArrayKernel } from './typed-array-kernel';
+
+export const S4_BATCH_NORM_TRAIN = 'S4BatchNormTrain';
+export const S4_BATCH_NORM_TRAIN_GRAD = 'S4BatchNormTrainGrad';
+
+function channelsOf(x: TensorInfo): { channels: number; positions: number } {
+  const channels = x.shape[x.shape.length - 1] ?? 1;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  return { channels, positions: size / channels };
+}
+
+const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const eps = (attrs as { eps: number }).eps;
+  const { channels: C, positions: M } = channelsOf(x);
+  return runTypedArrayKernel(
+    S4_BATCH_NORM_TRAIN,
+    backend as KernelBackend,
+    [x, gamma, beta],
+    [x.shape, [C], [C], [C]],
+    ([xv, g, b], [y, meanOut, varOut, invStdOut]) => {
+      const xs = xv!;
+      const sum = new Float64Array(C);
+      const sumSq = new Float64Array(C);
+      for (let i = 0, base = 0; i < M; i++, base += C) {
+        for (let c = 0; c < C; c++) {
+          const v = xs[base + c]!;
+          sum[c] = sum[c]! + v;
+          sumSq[c] = sumSq[c]! + v * v;
+        }
+      }
+      const scale = new Float64Array(C);
+      const shift = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        const mean = sum[c]! / M;
+        const variance = Math.max(0, sumSq[c]! / M - mean * mean);
+        const invStd = 1 / Math.sqrt(variance + eps);
+        meanOut![c] = mean;
+        varOut![c] = variance;
+        invStdOut![c] = invStd;
+        scale[c] = g![c]! * invStd;
+        shift[c] = b![c]! - mean * scale[c]!;
+      }
+      const ys = y!;
+      for (let i = 0, base = 0; i < M; i++, base += C) {
+        for (let c = 0; c < C; c++) ys[base + c] = xs[base + c]! * scale[c]! + shift[c]!;
+      }
+    },
+  );
+};
+
+const batchNormTrainGradKernel: KernelFunc = ({ inputs, backend }) => {
+  const { dy, x, gamma, mean, invStd } = inputs as Record<
+    'dy' | 'x' | 'gamma' | 'mean' | 'invStd',
+    TensorInfo
+  >;
+  const { channels: C, positions: M } = channelsOf(x);
+  return runTypedArrayKernel(
+    S4_BATCH_NORM_TRAIN_GRAD,
+    backend as KernelBackend,
+    [dy, x, gamma, mean, invStd],
+    [x.shape, [C], [C]],
+    ([dyv, xv, g, m, s], [dxOut, dGamma, dBeta]) => {
+      const dys = dyv!;
+      const xs = xv!;
+      const sumDy = new Float64Array(C);
+      const sumDyXHat = new Float64Array(C);
+      for (let i = 0, base = 0; i < M; i++, base += C) {
+        for (let c = 0; c < C; c++) {
+          const d = dys[base + c]!;
+          sumDy[c] = sumDy[c]! + d;
+          sumDyXHat[c] = sumDyXHat[c]! + d * (xs[base + c]! - m![c]!) * s![c]!;
+        }
+      }
+      const k = new Float64Array(C);
+      const meanDy = new Float64Array(C);
+      const meanDyXHat = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        dBeta![c] = sumDy[c]!;
+        dGamma![c] = sumDyXHat[c]!;
+        k[c] = g![c]! * s![c]!;
+        meanDy[c] = sumDy[c]! / M;
+        meanDyXHat[c] = sumDyXHat[c]! / M;
+      }
+      const dx = dxOut!;
+      for (let i = 0, base = 0; i < M; i++, base += C) {
+        for (let c = 0; c < C; c++) {
+          const xHat = (xs[base + c]! - m![c]!) * s![c]!;
+          dx[base + c] = k[c]! * (dys[base + c]! - meanDy[c]! - xHat * meanDyXHat[c]!);
+        }
+      }
+    },
+  );
+};
+
+export const batchNormTrainKernelConfigs: readonly KernelConfig[] = (
+  ['wasm', 'cpu'] as const
+).flatMap((backendName) => [
+  { kernelName: S4_BATCH_NORM_TRAIN, backendName, kernelFunc: batchNormTrainKernel },
+  { kernelName: S4_BATCH_NORM_TRAIN_GRAD, backendName, kernelFunc: batchNormTrainGradKernel },
+]);
+
+export interface BatchNormBatchStats {
+  /** Per-channel batch mean `[C]`. */
+  mean: Tensor;
+  /** Per-channel biased batch variance `[C]` (PyTorch's running_var wants var·M/(M−1)). */
+  variance: Tensor;
+  /** Positions per channel, M = N·H·W (N for BatchNorm1d). */
+  count: number;
+}
+
+/**
+ * Training-mode batch norm over every axis but the last: one fused kernel forward, one
+ * backward (gradients for x, γ and β). `onBatchStats` receives the batch statistics inside the
+ * forward (for running-statistics updates; they are not on the gradient tape). Runs on the
+ * wasm and cpu backends.
+ */
+export function batchNormTrainFused(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+  onBatchStats?: (stats: BatchNormBatchStats) => void,
+): Tensor {
+  // initBackend registers these; registering here too keeps the function usable on its own.
+  if (getKernel(S4_BATCH_NORM_TRAIN, getBackend()) === undefined) {
+    for (const config of batchNormTrainKernelConfigs) {
+      if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
+    }
+  }
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [input, g, b, save] = args as [Tensor, Tensor, Tensor, GradSaveFunc];
+    const [y, mean, variance, invStd] = engine().runKernel(
+      S4_BATCH_NORM_TRAIN,
+      { x: input, gamma: g, beta: b },
+      { eps } as unknown as NamedAttrMap,
+    ) as [Tensor, Tensor, Tensor, Tensor];
+    onBatchStats?.({ mean, variance, count: input.size / (g.size || 1) });
+    save([input, g, mean, invStd]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, gs, ms, is] = saved as [Tensor, Tensor, Tensor, Tensor];
+        return engine().runKernel(S4_BATCH_NORM_TRAIN_GRAD, {
+          dy,
+          x: xs,
+          gamma: gs,
+          mean: ms,
+          invStd: is,
+        }) as Tensor[];
+      },
+    };
+  });
+  return op(x, gamma, beta);
+}

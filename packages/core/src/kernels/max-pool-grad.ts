@@ -1,0 +1,80 @@
+/**
+ * MaxPoolGrad for the wasm backend as one pass over the heap: each output's gradient goes to the
+ * first maximum of its window (row-major scan, like tfjs's cpu kernel and PyTorch), so ties —
+ * common after a ReLU — never split or duplicate a gradient. tfjs's own wasm MaxPoolGrad was
+ * the single slowest kernel of a conv-net training step (see PROFILE.md).
+ */
+import {
+  backend_util,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  MaxPoolGrad,
+  type MaxPoolGradAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { runTypedArrayKernel } from './typed-array-kernel';
+
+export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const [dx] = runTypedArrayKernel(
+    'MaxPoolGrad',
+    backend as KernelBackend,
+    [dy, input],
+    [input.shape],
+    ([dyValues, x], [dxValues]) => {
+      const dyv = dyValues!;
+      const xv = x!;
+      const out = dxValues!;
+      out.fill(0);
+      const rowStride = inWidth * channels;
+      const imageStride = inHeight * rowStride;
+      let o = 0;
+      for (let n = 0; n < batchSize; n++) {
+        const imageBase = n * imageStride;
+        for (let oy = 0; oy < outHeight; oy++) {
+          const y0 = Math.max(0, oy * strideHeight - top);
+          const y1 = Math.min(inHeight, oy * strideHeight - top + filterHeight);
+          for (let ox = 0; ox < outWidth; ox++) {
+            const x0 = Math.max(0, ox * strideWidth - left);
+            const x1 = Math.min(inWidth, ox * strideWidth - left + filterWidth);
+            for (let c = 0; c < channels; c++, o++) {
+              let best = Number.NEGATIVE_INFINITY;
+              let bestIndex = -1;
+              for (let yy = y0; yy < y1; yy++) {
+                let index = imageBase + yy * rowStride + x0 * channels + c;
+                for (let xx = x0; xx < x1; xx++, index += channels) {
+                  const value = xv[index]!;
+                  if (value > best) {
+                    best = value;
+                    bestIndex = index;
+                  }
+                }
+              }
+              if (bestIndex >= 0) out[bestIndex] = out[bestIndex]! + dyv[o]!;
+            }
+          }
+        }
+      }
+    },
+  );
+  return dx!;
+};
+
+export const maxPoolGradWasmConfig: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGradWasm,
+};
