@@ -211,6 +211,21 @@ describe('s4 data show', () => {
     }
   });
 
+  it('--style blocks draws 14 rows of half blocks in exact 24-bit grays', async () => {
+    const { code, stdout } = await s4(['data', 'show', '--index', '0', '--style', 'blocks']);
+    expect(code).toBe(0);
+    const rows = stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(14);
+    // Row 8 of the drawing holds image rows 16 and 17: foreground is the upper pixel.
+    // (`.` stands for the ESC character, which the linter keeps out of regular expressions.)
+    const cells = [...rows[8]!.matchAll(/.\[38;2;(\d+);\d+;\d+m.\[48;2;(\d+);\d+;\d+m▀/g)];
+    expect(cells).toHaveLength(28);
+    cells.forEach((cell, c) => {
+      expect(Number(cell[1])).toBe(testImages[16 + 16 * 28 + c]);
+      expect(Number(cell[2])).toBe(testImages[16 + 17 * 28 + c]);
+    });
+  });
+
   it('--split train --index 59999 shows the last training image', async () => {
     const { code, stdout } = await s4(['data', 'show', '--split', 'train', '--index', '59999']);
     expect(code).toBe(0);

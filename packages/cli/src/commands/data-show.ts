@@ -47,7 +47,7 @@ export function registerDataShow(data: Command): void {
     .addOption(
       new Option(
         '--style <style>',
-        'terminal drawing: shades (plain text) or blocks (half blocks in 24-bit gray); default blocks on a colour terminal',
+        'terminal drawing: shades (plain text) or blocks (half blocks in 24-bit gray); default blocks when COLORTERM says truecolor',
       ).choices(['shades', 'blocks']),
     )
     .action(async (options: ShowOptions) => {
@@ -60,8 +60,12 @@ export function registerDataShow(data: Command): void {
       }
       const { rows, cols } = digits;
       const pixels = digits.images.subarray(index * rows * cols, (index + 1) * rows * cols);
-      const colour = process.stdout.isTTY && !process.env.NO_COLOR;
-      const style = options.style ?? (colour ? 'blocks' : 'shades');
+      // Half blocks need 24-bit colour; terminals announce it in COLORTERM.
+      const trueColour =
+        process.stdout.isTTY &&
+        !process.env.NO_COLOR &&
+        /truecolor|24bit/i.test(process.env.COLORTERM ?? '');
+      const style = options.style ?? (trueColour ? 'blocks' : 'shades');
       console.log(
         `${split} #${index}: label ${digits.labels[index]} (from ${describeSource(digits.source)})`,
       );
