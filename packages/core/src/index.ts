@@ -21,12 +21,36 @@ export {
   saveCheckpoint,
   WEIGHTS_BIN,
 } from './checkpoint';
+export type { AffineParams, AugmentOptions } from './data/augmentation';
+export { affineTransformImage, sampleAffine } from './data/augmentation';
+export type { PrepareBatchOptions, PreparedBatch, TrainingBatchesOptions } from './data/batches';
+export { prepareBatch, prepareEvalBatch, TrainingBatches } from './data/batches';
+export type { ImageDataset } from './data/dataset';
+export { checkDataset, NUM_CLASSES, sliceDataset } from './data/dataset';
+export { MNIST_NORMALIZATION, normalizationTable, normalizePixel } from './data/normalization';
+export { deriveSeed } from './data/seeds';
+export { batchToTensors } from './data/to-tensors';
 export type { CoreErrorCode } from './errors';
 export { CoreError } from './errors';
+export type { EvaluateOptions, Evaluation } from './evaluate';
+export { evaluate } from './evaluate';
+export type {
+  AbortedEvent,
+  BatchEndEvent,
+  EpochEndEvent,
+  EpochSummary,
+  FitEvent,
+  FitOptions,
+  FitResult,
+  TrainingState,
+} from './fit';
+export { fit } from './fit';
 export { defaultBias, kaimingUniform } from './init';
 export type { BatchNormBatchStats } from './kernels/batch-norm-train';
 export { batchNormTrainFused } from './kernels/batch-norm-train';
 export { S4_WASM_KERNEL_NAMES, useS4WasmKernels } from './kernels/register-wasm-kernels';
+export type { LossKind } from './losses';
+export { crossEntropyLoss, lossPerExample, nllLoss, nllPerExample } from './losses';
 export { AvgPool2d } from './nn/avg-pool-2d';
 export type { BatchNormOptions } from './nn/batch-norm';
 export { BatchNorm } from './nn/batch-norm';
@@ -51,5 +75,35 @@ export { Module } from './nn/module';
 export type { Pair } from './nn/pair';
 export { ReLU } from './nn/relu';
 export { Sequential } from './nn/sequential';
+export type { AdamOptions } from './optim/adam';
+export { Adam } from './optim/adam';
+export { AdamW } from './optim/adamw';
+export type { Hyperparams, NamedVariables, OptimizerState } from './optim/optimizer';
+export { Optimizer } from './optim/optimizer';
+export type { SGDOptions } from './optim/sgd';
+export { SGD } from './optim/sgd';
+export type { OneCycleLROptions } from './schedulers/one-cycle';
+export { OneCycleLR } from './schedulers/one-cycle';
+export type { ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
+export { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
+export type { ScheduledOptimizer, Scheduler, SchedulerState } from './schedulers/scheduler';
+export type { StepLROptions } from './schedulers/step-lr';
+export { StepLR } from './schedulers/step-lr';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
 export { summary } from './summary';
+export type { ComputeGradientsOptions, GradientResult } from './train-step';
+export {
+  applyGradients,
+  computeGradients,
+  disposeGradients,
+  lossKindFor,
+  trainStep,
+} from './train-step';
+export type { LoadedTrainingCheckpoint } from './training-state';
+export {
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+  TRAINING_STATE_VERSION,
+  trainingStateFromCheckpoint,
+  trainingStateToCheckpoint,
+} from './training-state';
