@@ -212,3 +212,37 @@ describe('summary', () => {
     );
   });
 });
+
+describe('Module.toString', () => {
+  it('prints the module tree the way PyTorch prints a model', () => {
+    const model = new Sequential(
+      new Conv2d(1, 32, 3),
+      new ReLU(),
+      new BatchNorm2d(32),
+      new MaxPool2d(2),
+      new Conv2d(32, 8, [3, 1], { stride: 2, padding: 1, bias: false }),
+      new Dropout(0.1),
+      new Flatten(),
+      new Linear(144, 20),
+      new BatchNorm1d(20, { eps: 1e-3, momentum: 0.01 }),
+      new LogSoftmax(),
+      new Sequential(new ReLU()),
+    );
+    expect(model.toString()).toBe(`Sequential(
+  (0): Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))
+  (1): ReLU()
+  (2): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+  (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+  (4): Conv2d(32, 8, kernel_size=(3, 1), stride=(2, 2), padding=(1, 1), bias=False)
+  (5): Dropout(p=0.1, inplace=False)
+  (6): Flatten(start_dim=1, end_dim=-1)
+  (7): Linear(in_features=144, out_features=20, bias=True)
+  (8): BatchNorm1d(20, eps=0.001, momentum=0.01, affine=True, track_running_stats=True)
+  (9): LogSoftmax(dim=1)
+  (10): Sequential(
+    (0): ReLU()
+  )
+)`);
+    model.dispose();
+  });
+});

@@ -1,7 +1,7 @@
 import { tf } from '../backend';
 import { checkPoolPadding, type Pool2dOptions } from './max-pool-2d';
 import { Module } from './module';
-import { type Pair, toPair } from './pair';
+import { type Pair, pairRepr, toPair } from './pair';
 
 /** Mean over `kernelSize` windows of NHWC images; output ⌊(H − k)/s⌋ + 1 like PyTorch. */
 export class AvgPool2d extends Module {
@@ -16,6 +16,12 @@ export class AvgPool2d extends Module {
     this.stride = toPair(options.stride ?? kernelSize, 'AvgPool2d stride');
     this.padding = checkPoolPadding(options.padding, 'AvgPool2d');
     this.functional = options.functional ?? false;
+  }
+
+  protected override extraRepr(): string {
+    const size = (p: [number, number]) => (p[0] === p[1] ? String(p[0]) : pairRepr(p));
+    const padding = this.padding === 'valid' ? '0' : this.padding;
+    return `kernel_size=${size(this.kernelSize)}, stride=${size(this.stride)}, padding=${padding}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

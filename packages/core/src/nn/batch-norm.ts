@@ -2,7 +2,7 @@ import type { tf } from '../backend';
 import { CoreError, formatShape } from '../errors';
 import { batchNormEval, batchNormTrain } from './batch-norm-function';
 import { Module } from './module';
-import { positiveInteger } from './pair';
+import { positiveInteger, pythonFloat } from './pair';
 import { makeVariable } from './variable';
 
 export interface BatchNormOptions {
@@ -57,6 +57,10 @@ export abstract class BatchNorm extends Module {
       'num_batches_tracked',
       makeVariable(new Int32Array(1), [], false),
     );
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pythonFloat(this.eps)}, momentum=${pythonFloat(this.momentum)}, affine=True, track_running_stats=True`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

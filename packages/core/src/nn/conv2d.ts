@@ -3,7 +3,7 @@ import { tf } from '../backend';
 import { CoreError } from '../errors';
 import { defaultBias, kaimingUniform } from '../init';
 import { Module } from './module';
-import { type Pair, positiveInteger, toPair } from './pair';
+import { type Pair, pairRepr, positiveInteger, toPair } from './pair';
 import { makeVariable } from './variable';
 
 /** `'valid'` (no padding), `'same'` (TensorFlow's, output = ⌈input / stride⌉) or zeros on each side. */
@@ -80,6 +80,15 @@ export class Conv2d extends Module {
             'bias',
             makeVariable(defaultBias(rng, outChannels, fanIn), [outChannels]),
           );
+  }
+
+  protected override extraRepr(): string {
+    const padding =
+      this.padding === 0
+        ? ''
+        : `, padding=${typeof this.padding === 'number' ? pairRepr([this.padding, this.padding]) : this.padding}`;
+    const bias = this.bias ? '' : ', bias=False';
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${pairRepr(this.kernelSize)}, stride=${pairRepr(this.stride)}${padding}${bias}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -3,6 +3,7 @@ import { tf } from '../backend';
 import { CoreError } from '../errors';
 import type { FunctionalOption } from './functional-option';
 import { Module } from './module';
+import { pythonFloat } from './pair';
 
 export interface DropoutOptions extends FunctionalOption {
   /** Draws the masks; defaults to `new Rng(0)`. Its state is part of `getRngState()`. */
@@ -27,6 +28,10 @@ export class Dropout extends Module {
     this.p = p;
     this.#rng = this.registerRng('rng', options.rng ?? new Rng(0));
     this.functional = options.functional ?? false;
+  }
+
+  protected override extraRepr(): string {
+    return `p=${pythonFloat(this.p)}, inplace=False`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

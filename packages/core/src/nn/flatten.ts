@@ -11,6 +11,10 @@ export class Flatten extends Module {
     this.functional = options.functional ?? false;
   }
 
+  protected override extraRepr(): string {
+    return 'start_dim=1, end_dim=-1';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     // Any rank ≥ 2 is fine; a lower rank has no batch axis plus features to flatten.
     if (x.shape.length < 2) this.expectInputShape(x, [null, null], 'a batch of at least 1-D items');

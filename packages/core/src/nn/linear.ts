@@ -46,6 +46,10 @@ export class Linear extends Module {
           );
   }
 
+  protected override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     this.expectInputShape(x, [null, this.inFeatures], 'flatten first');
     const y = tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D);

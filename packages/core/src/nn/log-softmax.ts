@@ -11,6 +11,10 @@ export class LogSoftmax extends Module {
     this.functional = options.functional ?? false;
   }
 
+  protected override extraRepr(): string {
+    return 'dim=1';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     this.expectInputShape(x, [null, null], 'flatten first');
     return tf.logSoftmax(x);

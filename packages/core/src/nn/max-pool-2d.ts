@@ -2,7 +2,7 @@ import { tf } from '../backend';
 import { CoreError } from '../errors';
 import type { FunctionalOption } from './functional-option';
 import { Module } from './module';
-import { type Pair, toPair } from './pair';
+import { type Pair, pairRepr, toPair } from './pair';
 
 export interface Pool2dOptions extends FunctionalOption {
   /** Step between windows; defaults to the kernel size, like PyTorch. */
@@ -33,6 +33,12 @@ export class MaxPool2d extends Module {
     this.stride = toPair(options.stride ?? kernelSize, 'MaxPool2d stride');
     this.padding = checkPoolPadding(options.padding, 'MaxPool2d');
     this.functional = options.functional ?? false;
+  }
+
+  protected override extraRepr(): string {
+    const size = (p: [number, number]) => (p[0] === p[1] ? String(p[0]) : pairRepr(p));
+    const padding = this.padding === 'valid' ? '0' : this.padding;
+    return `kernel_size=${size(this.kernelSize)}, stride=${size(this.stride)}, padding=${padding}, dilation=1, ceil_mode=False`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -284,6 +284,27 @@ export abstract class Module {
     for (const [rng, state] of targets) rng.setState(state);
   }
 
+  /**
+   * The layer's settings as PyTorch prints them inside `Conv2d(…)`; subclasses override it.
+   */
+  protected extraRepr(): string {
+    return '';
+  }
+
+  /** The module tree the way PyTorch prints a model (`print(model)`), for people to read. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const children = this.namedChildren();
+    if (children.length === 0) return `${this.typeName}(${extra})`;
+    const lines = [`${this.typeName}(`];
+    if (extra) lines.push(`  ${extra}`);
+    for (const [name, child] of children) {
+      lines.push(`  (${name}): ${child.toString().split('\n').join('\n  ')}`);
+    }
+    lines.push(')');
+    return lines.join('\n');
+  }
+
   /** Frees every variable of the tree. */
   dispose(): void {
     for (const v of this.stateDict().values()) v.dispose();
