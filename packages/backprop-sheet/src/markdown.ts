@@ -4,6 +4,8 @@ import type { BackpropRun } from './iterations';
 export interface MarkdownOptions {
   /** Significant digits shown (the CSV and JSON keep full precision). */
   readonly digits?: number;
+  /** Relative path of the E_total chart to show under the summary (e.g. error-vs-iteration.svg). */
+  readonly chartImage?: string;
 }
 
 function cell(column: string, value: number, digits: number): string {
@@ -38,6 +40,9 @@ export function toMarkdown(runs: readonly BackpropRun[], options: MarkdownOption
     }),
     '',
   ];
+  if (options.chartImage !== undefined) {
+    parts.push(`![E_total vs iteration for each learning rate](${options.chartImage})\n`);
+  }
   for (const { learningRate, rows } of runs) {
     parts.push(`## η = ${learningRate}\n`, toMarkdownTable(rows, options));
   }

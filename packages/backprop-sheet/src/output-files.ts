@@ -33,7 +33,11 @@ export async function renderOutputFiles(
   }
   if (wants.has('xlsx')) files.set('backprop.xlsx', toXlsx(config, runs));
   if (wants.has('json')) files.set('backprop.json', encoder.encode(toJson(config, runs)));
-  if (wants.has('md')) files.set('backprop.md', encoder.encode(toMarkdown(runs)));
+  if (wants.has('md')) {
+    const chart = wants.has('svg') ? 'svg' : wants.has('png') ? 'png' : undefined;
+    const markdown = toMarkdown(runs, chart ? { chartImage: `${CHART_FILE_STEM}.${chart}` } : {});
+    files.set('backprop.md', encoder.encode(markdown));
+  }
   if (wants.has('svg') || wants.has('png')) {
     const charts: Array<[stem: string, runs: readonly BackpropRun[]]> = [
       [CHART_FILE_STEM, runs],

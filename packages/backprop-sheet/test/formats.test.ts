@@ -50,6 +50,10 @@ describe('Markdown', () => {
     expect(markdown).toContain('## η = 2');
     const finalAt2 = Number(runs[1]!.rows[20]!.E_total.toPrecision(6));
     expect(markdown).toContain(`| 2 | 0.24252 | ${finalAt2} | 20 |`);
+    expect(markdown).not.toContain('![');
+    expect(toMarkdown(runs, { chartImage: 'chart.svg' })).toContain(
+      '![E_total vs iteration for each learning rate](chart.svg)',
+    );
     const table = toMarkdownTable(runs[0]!.rows, { digits: 4 }).trimEnd().split('\n');
     expect(table[0]).toBe(`| ${COLUMNS.join(' | ')} |`);
     expect(table).toHaveLength(2 + 21);

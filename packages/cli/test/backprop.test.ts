@@ -66,6 +66,7 @@ describe('s4 backprop', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(out, 'error-vs-iteration.svg'), 'utf8')).toContain('learning rate η');
     expect(JSON.parse(readFileSync(join(out, 'backprop.json'), 'utf8')).runs).toHaveLength(6);
+    expect(readFileSync(join(out, 'backprop.md'), 'utf8')).toContain('](error-vs-iteration.svg)');
   });
 
   test('custom network: the worked example with biases, CSV and JSON only', () => {
