@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -34,5 +34,28 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Removes temporary files that writeFileAtomic left behind when its process was killed
+ * mid-write; only those older than `maxAgeMs`, so that a concurrent writer's file is kept.
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  maxAgeMs = 24 * 3600 * 1000,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!/\.\d+\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info !== undefined && now - info.mtimeMs > maxAgeMs) await rm(path, { force: true });
   }
 }

@@ -1,6 +1,6 @@
 // Node entry (ESM and CJS). The browser entry, browser.ts, exports the same names.
 export { type BatchOptions, batches, type MnistBatch } from './batches';
-export { defaultCacheDir, writeFileAtomic } from './cache';
+export { defaultCacheDir, removeStaleTempFiles, writeFileAtomic } from './cache';
 export {
   MNIST_FILES,
   type MnistFile,

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defaultCacheDir, writeFileAtomic } from './cache';
+import { defaultCacheDir, removeStaleTempFiles, writeFileAtomic } from './cache';
 import { MNIST_FILES, type MnistFile, type MnistSplit, mnistFile } from './checksums';
 import { type DownloadProgress, downloadMnistFile } from './download';
 import { MnistDataError } from './errors';
@@ -161,6 +161,7 @@ async function locateMnistFile(file: MnistFile, options: LoadMnistOptions): Prom
       { file: file.name },
     );
   }
+  await removeStaleTempFiles(cacheDir);
   const downloaded = await downloadMnistFile(file, nodePlatform, options);
   await writeFileAtomic(join(cacheDir, file.name), downloaded.bytes);
   return { bytes: downloaded.bytes, source: { kind: 'mirror', location: downloaded.mirror } };

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   loadMnist,
   MnistDataError,
   mnistFile,
+  removeStaleTempFiles,
 } from '../src/index';
 import { sha256Hex } from '../src/sha256-node';
 import { readPackageFile, removeScratchDirs, scratchDir } from './helpers';
@@ -206,5 +207,24 @@ describe('download from mirrors (real HTTP server on 127.0.0.1)', () => {
     await expect(loading).rejects.toThrow('stopped by the user');
     releaseStalled();
     expect(await readdir(cacheDir)).toEqual([]);
+  });
+});
+
+describe('temporary files of killed writers', () => {
+  it('are removed once stale, while fresh ones (a concurrent writer) are kept', async () => {
+    const cacheDir = await scratchDir('tmp');
+    const stale = join(cacheDir, 't10k-images-idx3-ubyte.4242.0123456789ab.tmp');
+    const fresh = join(cacheDir, 't10k-labels-idx1-ubyte.4243.0123456789ab.tmp');
+    await writeFile(stale, 'half a file');
+    await writeFile(fresh, 'being written');
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
+    await utimes(stale, dayAgo, dayAgo);
+    await removeStaleTempFiles(cacheDir);
+    expect(await readdir(cacheDir)).toEqual(['t10k-labels-idx1-ubyte.4243.0123456789ab.tmp']);
+
+    // A download into that cache clears stale leftovers on its way.
+    await utimes(fresh, dayAgo, dayAgo);
+    await loadFrom(cacheDir, [mirror('ok')]);
+    await expectVerifiedCache(cacheDir);
   });
 });
