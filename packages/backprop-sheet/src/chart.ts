@@ -1,12 +1,14 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { BackpropRun } from './iterations';
-import { PALETTE } from './palette';
+import { paletteColor } from './palette';
 
 export interface ErrorChartOptions {
   readonly title?: string;
   readonly width?: number;
   readonly height?: number;
+  /** Palette index of the first run's colour, so a per-rate chart keeps that rate's colour. */
+  readonly firstColor?: number;
 }
 
 /**
@@ -47,7 +49,10 @@ export function errorChartSpec(
         type: 'nominal',
         title: 'learning rate η',
         sort: null,
-        scale: { domain: rates, range: PALETTE.slice(0, rates.length).map((c) => `#${c}`) },
+        scale: {
+          domain: rates,
+          range: rates.map((_, k) => `#${paletteColor((options.firstColor ?? 0) + k)}`),
+        },
       },
     },
     config: { font: 'DejaVu Sans, Verdana, sans-serif' },

@@ -21,6 +21,8 @@ export interface ChartSeries {
   readonly name: string | { readonly ref: string; readonly cached: string };
   readonly x: CachedRange;
   readonly y: CachedRange;
+  /** Palette index of the line colour (default: the series' position). */
+  readonly color?: number;
 }
 
 export interface LineChart {
@@ -54,7 +56,7 @@ function seriesXml(series: ChartSeries, index: number): string {
       : `<c:tx><c:strRef><c:f>${escapeXml(series.name.ref)}</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>${escapeXml(series.name.cached)}</c:v></c:pt></c:strCache></c:strRef></c:tx>`;
   return [
     `<c:ser><c:idx val="${index}"/><c:order val="${index}"/>${name}`,
-    `<c:spPr><a:ln w="22225" cap="rnd"><a:solidFill><a:srgbClr val="${paletteColor(index)}"/></a:solidFill><a:round/></a:ln></c:spPr>`,
+    `<c:spPr><a:ln w="22225" cap="rnd"><a:solidFill><a:srgbClr val="${paletteColor(series.color ?? index)}"/></a:solidFill><a:round/></a:ln></c:spPr>`,
     '<c:marker><c:symbol val="none"/></c:marker>',
     `<c:xVal>${numRef(series.x)}</c:xVal><c:yVal>${numRef(series.y)}</c:yVal>`,
     '<c:smooth val="0"/></c:ser>',

@@ -39,18 +39,19 @@ export async function renderOutputFiles(
     files.set('backprop.md', encoder.encode(markdown));
   }
   if (wants.has('svg') || wants.has('png')) {
-    const charts: Array<[stem: string, runs: readonly BackpropRun[]]> = [
-      [CHART_FILE_STEM, runs],
+    const charts: Array<[stem: string, runs: readonly BackpropRun[], firstColor: number]> = [
+      [CHART_FILE_STEM, runs, 0],
       ...runs.map(
-        (run) =>
-          [`${CHART_FILE_STEM}-${rateSheetName(run.learningRate)}`, [run]] as [
+        (run, k) =>
+          [`${CHART_FILE_STEM}-${rateSheetName(run.learningRate)}`, [run], k] as [
             string,
             BackpropRun[],
+            number,
           ],
       ),
     ];
-    for (const [stem, chartRuns] of charts) {
-      const svg = await renderSvg(errorChartSpec(chartRuns));
+    for (const [stem, chartRuns, firstColor] of charts) {
+      const svg = await renderSvg(errorChartSpec(chartRuns, { firstColor }));
       if (wants.has('svg')) files.set(`${stem}.svg`, encoder.encode(svg));
       if (wants.has('png')) files.set(`${stem}.png`, renderPng(svg));
     }

@@ -279,7 +279,7 @@ function rateSheet(run: BackpropRun, config: BackpropConfig): SheetCells {
   return sheet;
 }
 
-function rateChart(run: BackpropRun): LineChart {
+function rateChart(run: BackpropRun, index: number): LineChart {
   const sheet = quoteSheet(rateSheetName(run.learningRate));
   const first = iterationRow(0);
   const last = iterationRow(run.rows.length - 1);
@@ -296,6 +296,8 @@ function rateChart(run: BackpropRun): LineChart {
         name: `η = ${run.learningRate}`,
         x: { ref: range('iteration'), values: run.rows.map((r) => r.iteration) },
         y: { ref: range('E_total'), values: run.rows.map((r) => r.E_total) },
+        // The rate's colour in the summary chart.
+        color: index,
       },
     ],
   };
@@ -448,10 +450,10 @@ export function toXlsx(config: BackpropConfig, runs: readonly BackpropRun[]): Ui
       xml: summary.sheet.toXml(true, [12, 22, 22, 12]),
       chart: summary.chart,
     },
-    ...runs.map((run) => ({
+    ...runs.map((run, index) => ({
       name: rateSheetName(run.learningRate),
       xml: rateSheet(run, config).toXml(true, [17, ...COLUMNS.slice(1).map(() => 13)]),
-      chart: rateChart(run),
+      chart: rateChart(run, index),
     })),
   ];
 

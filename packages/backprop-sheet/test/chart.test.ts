@@ -35,11 +35,11 @@ describe('E_total vs iteration chart', () => {
     for (const color of PALETTE.slice(0, 6)) expect(svg).toContain(`stroke="#${color}"`);
   });
 
-  test('a per-rate chart has a single line', async () => {
-    const svg = await renderSvg(errorChartSpec([runs[2]!]));
+  test("a per-rate chart has a single line, in that rate's colour", async () => {
+    const svg = await renderSvg(errorChartSpec([runs[2]!], { firstColor: 2 }));
     expect(svg).toContain('E_total vs iteration, η = 0.5');
-    expect(svg).toContain(`stroke="#${PALETTE[0]}"`);
-    expect(svg).not.toContain(`stroke="#${PALETTE[1]}"`);
+    expect(svg).toContain(`stroke="#${PALETTE[2]}"`);
+    expect(svg).not.toContain(`stroke="#${PALETTE[0]}"`);
   });
 
   test('rasterises to a PNG in which every line colour is drawn', async () => {

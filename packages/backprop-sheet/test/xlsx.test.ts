@@ -103,6 +103,7 @@ describe('rate sheets', () => {
     expect(chart).toContain(`<c:f>'lr-0.2'!$A$26:$A$${iterationRow(30)}</c:f>`);
     expect(chart).toContain('E_total vs iteration, η = 0.2');
     expect(chart).toContain(`<c:v>${runs[1]!.rows[30]!.E_total}</c:v>`);
+    expect(chart).toContain('<a:srgbClr val="f58518"/>'); // η = 0.2's colour in the summary chart
     expect(strFromU8(zip['xl/worksheets/sheet3.xml']!)).toContain('<drawing r:id="rId1"/>');
   });
 });
