@@ -71,6 +71,7 @@ function s4(args: string[], env: Record<string, string> = {}): Promise<Result> {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let testImages: Uint8Array;
+let stalled: () => void = () => {};
 let server: Server;
 let base: string;
 
@@ -94,6 +95,12 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     const [, mode, name = ''] = (request.url ?? '').split('/');
     const body = gz.get(name);
+    if (mode === 'stall' && body !== undefined) {
+      // Half the file, then nothing: the client is killed while it waits for the rest.
+      response.writeHead(200, { 'content-length': body.length });
+      response.write(body.subarray(0, body.length >> 1), () => stalled());
+      return;
+    }
     if (mode !== 'ok' || body === undefined) return void response.writeHead(500).end();
     response.writeHead(200, { 'content-length': body.length }).end(body);
   });
@@ -312,6 +319,28 @@ describe('s4 data fetch', () => {
         sha256(await readFile(join(mnistDir, name))),
       );
     }
+  });
+
+  it('a download killed halfway leaves nothing in the cache; the next fetch completes', async () => {
+    const cache = await scratchDir();
+    const halfSent = new Promise<void>((done) => {
+      stalled = done;
+    });
+    const child = spawn(process.execPath, [bin, 'data', 'fetch', '--mirror', `${base}/stall/`], {
+      env: { ...process.env, S4_DATA_DIR: cache },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('close', (_code, signal) => done(signal)));
+    await halfSent;
+    await new Promise((done) => setTimeout(done, 300));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    server.closeAllConnections();
+    expect(existsSync(cache) ? await readdir(cache) : []).toEqual([]);
+
+    const again = await s4(['data', 'fetch', '--mirror', `${base}/ok/`], { S4_DATA_DIR: cache });
+    expect(again.code).toBe(0);
+    expect((await readdir(cache)).sort()).toEqual([...FILES].sort());
   });
 
   it('every mirror failing: exit 1, each mirror named, nothing written', async () => {
