@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadMnist, type MnistData } from '@s4/mnist-data';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, collectProblems, distDir, openSite, type Site } from './support/site';
+
+let site: Site;
+let page: Page;
+let problems: string[];
+let test: MnistData;
+let shipped: string[];
+
+beforeAll(async () => {
+  test = await loadMnist({ split: 'test', limit: 10 });
+  const index = JSON.parse(
+    await readFile(join(distDir, 'generated', 'weights', 'index.json'), 'utf8'),
+  ) as { models: string[] };
+  shipped = index.models;
+  site = await openSite();
+  page = await (
+    await site.browser.newContext({ viewport: { width: 1280, height: 1000 } })
+  ).newPage();
+  problems = collectProblems(page, site.url);
+  await page.goto(`${site.url}/demos/draw`, { waitUntil: 'load' });
+  await page.waitForFunction(
+    () =>
+      /Draw a digit|no shipped weights/.test(
+        document.querySelector('[data-testid=draw-status]')?.textContent ?? '',
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+/** Traces test image `index` on the canvas: one mouse stroke per horizontal run of ink. */
+async function traceDigit(index: number): Promise<void> {
+  await page.getByTestId('draw-clear').click();
+  const box = (await page.getByTestId('draw-canvas').boundingBox())!;
+  const scale = box.width / 28;
+  const at = (x: number, y: number) => [box.x + (x + 0.5) * scale, box.y + (y + 0.5) * scale];
+  const pixels = test.images.subarray(index * 784, (index + 1) * 784);
+  for (let y = 0; y < 28; y++) {
+    let x = 0;
+    while (x < 28) {
+      if (pixels[y * 28 + x]! < 128) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < 28 && pixels[y * 28 + x]! >= 128) x++;
+      const [x0, y0] = at(start, y);
+      const [x1] = at(x - 1, y);
+      await page.mouse.move(x0!, y0!);
+      await page.mouse.down();
+      await page.mouse.move(x1!, y0!, { steps: Math.max(1, x - 1 - start) });
+      await page.mouse.up();
+    }
+  }
+}
+
+/** Pearson correlation of two images. */
+function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]! / n;
+    mb += b[i]! / n;
+  }
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+const previewPixels = () =>
+  page.getByTestId('draw-preview').evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, 28, 28).data;
+    return Array.from({ length: 784 }, (_, i) => data[i * 4]!);
+  });
+
+describe('the draw-a-digit demo', () => {
+  it('preprocesses a traced test digit back into (nearly) the MNIST image', async () => {
+    for (const index of [0, 1, 2]) {
+      await traceDigit(index);
+      const original = Array.from(test.images.subarray(index * 784, (index + 1) * 784));
+      await expect
+        .poll(async () => correlation(await previewPixels(), original), { timeout: 20_000 })
+        .toBeGreaterThan(0.8);
+      // …and not just any digit: test images of other classes match much worse.
+      for (let other = 0; other < test.count; other++) {
+        if (test.labels[other] === test.labels[index]) continue;
+        const pixels = Array.from(test.images.subarray(other * 784, (other + 1) * 784));
+        expect(correlation(await previewPixels(), pixels)).toBeLessThan(0.6);
+      }
+    }
+  });
+
+  it('classifies traced test digits with the shipped weights on the wasm backend', async () => {
+    if (shipped.length === 0) {
+      // No weights in this build: the page must say so instead of guessing.
+      expect(await page.getByTestId('draw-status').textContent()).toContain('no shipped weights');
+      expect(await page.getByTestId('draw-prediction').getAttribute('data-class')).toBeNull();
+      return;
+    }
+    for (const index of [0, 1, 2, 3, 4, 5]) {
+      await traceDigit(index);
+      await expect
+        .poll(() => page.getByTestId('draw-prediction').getAttribute('data-class'), {
+          timeout: 20_000,
+        })
+        .toBe(String(test.labels[index]));
+    }
+    await page.getByTestId('draw-demo').screenshot({ path: join(artifactsDir, 'draw.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('leaves no console errors', async () => {
+    await page.getByTestId('draw-demo').screenshot({ path: join(artifactsDir, 'draw.png') });
+    expect(problems).toEqual([]);
+  });
+});
