@@ -25,6 +25,14 @@ export interface TorchReference {
     string,
     { lr: number; kwargs: { step_size: number; gamma: number }; lrs: number[] }
   >;
+  losses: {
+    logits: number[][];
+    labels: number[];
+    crossEntropy: number;
+    crossEntropyGrad: number[][];
+    nll: number;
+    perExample: number[];
+  };
   plateau: Record<
     string,
     { lr: number; kwargs: Record<string, number | string>; metrics: number[]; lrs: number[] }
