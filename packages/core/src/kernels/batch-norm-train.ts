@@ -1,6 +1,7 @@
 /**
  * Training-mode batch normalisation as two fused kernels (forward, backward) over the channels-
- * last layout, for BatchNorm1d/2d. tfjs composes it from ~20 kernels per layer — reductions over
+ * last layout, for BatchNorm1d/2d. The cpu kernels here are JS loops (float64 sums); the wasm
+ * ones (batch-norm-train-wasm.ts) compose the backend's SIMD kernels. tfjs composes it from ~20 kernels per layer — reductions over
  * non-innermost axes that first transpose the whole activation, broadcasts, `Tile` in the
  * gradient — which made BatchNorm the largest cost of a conv-net step on wasm (PROFILE.md).
  *
@@ -24,6 +25,7 @@ import {
   type Tensor,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { batchNormTrainGradWasm, batchNormTrainWasm } from './batch-norm-train-wasm';
 import { runTypedArrayKernel } from './typed-array-kernel';
 
 export const S4_BATCH_NORM_TRAIN = 'S4BatchNormTrain';
@@ -119,12 +121,16 @@ const batchNormTrainGradKernel: KernelFunc = ({ inputs, backend }) => {
   );
 };
 
-export const batchNormTrainKernelConfigs: readonly KernelConfig[] = (
-  ['wasm', 'cpu'] as const
-).flatMap((backendName) => [
-  { kernelName: S4_BATCH_NORM_TRAIN, backendName, kernelFunc: batchNormTrainKernel },
-  { kernelName: S4_BATCH_NORM_TRAIN_GRAD, backendName, kernelFunc: batchNormTrainGradKernel },
-]);
+export const batchNormTrainKernelConfigs: readonly KernelConfig[] = [
+  { kernelName: S4_BATCH_NORM_TRAIN, backendName: 'cpu', kernelFunc: batchNormTrainKernel },
+  {
+    kernelName: S4_BATCH_NORM_TRAIN_GRAD,
+    backendName: 'cpu',
+    kernelFunc: batchNormTrainGradKernel,
+  },
+  { kernelName: S4_BATCH_NORM_TRAIN, backendName: 'wasm', kernelFunc: batchNormTrainWasm },
+  { kernelName: S4_BATCH_NORM_TRAIN_GRAD, backendName: 'wasm', kernelFunc: batchNormTrainGradWasm },
+];
 
 export interface BatchNormBatchStats {
   /** Per-channel batch mean `[C]`. */

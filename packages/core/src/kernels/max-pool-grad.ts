@@ -39,6 +39,10 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
       const xv = x!;
       const out = dxValues!;
       out.fill(0);
+      // Channels innermost: every inner loop walks contiguous memory. `best`/`bestAt` hold the
+      // running maximum and its index for each channel of the current window.
+      const best = new Float32Array(channels);
+      const bestAt = new Int32Array(channels);
       const rowStride = inWidth * channels;
       const imageStride = inHeight * rowStride;
       let o = 0;
@@ -47,23 +51,27 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
         for (let oy = 0; oy < outHeight; oy++) {
           const y0 = Math.max(0, oy * strideHeight - top);
           const y1 = Math.min(inHeight, oy * strideHeight - top + filterHeight);
-          for (let ox = 0; ox < outWidth; ox++) {
+          for (let ox = 0; ox < outWidth; ox++, o += channels) {
             const x0 = Math.max(0, ox * strideWidth - left);
             const x1 = Math.min(inWidth, ox * strideWidth - left + filterWidth);
-            for (let c = 0; c < channels; c++, o++) {
-              let best = Number.NEGATIVE_INFINITY;
-              let bestIndex = -1;
-              for (let yy = y0; yy < y1; yy++) {
-                let index = imageBase + yy * rowStride + x0 * channels + c;
-                for (let xx = x0; xx < x1; xx++, index += channels) {
-                  const value = xv[index]!;
-                  if (value > best) {
-                    best = value;
-                    bestIndex = index;
+            best.fill(Number.NEGATIVE_INFINITY);
+            bestAt.fill(-1);
+            for (let yy = y0; yy < y1; yy++) {
+              for (let xx = x0; xx < x1; xx++) {
+                const base = imageBase + yy * rowStride + xx * channels;
+                for (let c = 0; c < channels; c++) {
+                  const value = xv[base + c]!;
+                  // Strictly greater: the first maximum in scan order wins a tie.
+                  if (value > best[c]!) {
+                    best[c] = value;
+                    bestAt[c] = base + c;
                   }
                 }
               }
-              if (bestIndex >= 0) out[bestIndex] = out[bestIndex]! + dyv[o]!;
+            }
+            for (let c = 0; c < channels; c++) {
+              const at = bestAt[c]!;
+              if (at >= 0) out[at] = out[at]! + dyv[o + c]!;
             }
           }
         }
