@@ -42,3 +42,30 @@ export function digitArt(
   }
   return lines.join('\n');
 }
+
+/**
+ * Several digits side by side, each under its caption, wrapping into as many rows as
+ * `width` columns need.
+ */
+export function digitArtRow(
+  digits: ReadonlyArray<{ caption: string; pixels: Uint8Array }>,
+  rows: number,
+  cols: number,
+  style: DigitArtStyle,
+  width: number,
+): string {
+  const cellWidth = style === 'shades' ? 2 * cols + 2 : cols;
+  const gap = '  ';
+  const perRow = Math.max(1, Math.floor((width + gap.length) / (cellWidth + gap.length)));
+  const blocks: string[] = [];
+  for (let start = 0; start < digits.length; start += perRow) {
+    const group = digits.slice(start, start + perRow);
+    const arts = group.map((d) => digitArt(d.pixels, rows, cols, style).split('\n'));
+    const lines = [group.map((d) => d.caption.slice(0, cellWidth).padEnd(cellWidth)).join(gap)];
+    for (let line = 0; line < arts[0]!.length; line++) {
+      lines.push(arts.map((art) => art[line]).join(gap));
+    }
+    blocks.push(lines.map((line) => line.trimEnd()).join('\n'));
+  }
+  return blocks.join('\n\n');
+}

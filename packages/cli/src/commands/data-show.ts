@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { loadMnist, type MnistSplit, writeFileAtomic } from '@s4/mnist-data';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type DigitArtStyle, digitArt } from '../digit-art';
-import { digitPng } from '../digit-png';
+import { PNG } from 'pngjs';
+import { type DigitArtStyle, digitArt, digitArtRow } from '../digit-art';
+import { digitGridPng } from '../digit-png';
 import { UsageError } from '../errors';
 import { describeSource } from './data-info';
 
@@ -12,6 +13,7 @@ interface ShowOptions {
   dir?: string;
   png?: string;
   scale: number;
+  count: number;
   style?: DigitArtStyle;
 }
 
@@ -28,7 +30,7 @@ function integerIn(min: number, max: number) {
 export function registerDataShow(data: Command): void {
   data
     .command('show')
-    .description('Draw one MNIST digit in the terminal, and optionally as a PNG')
+    .description('Draw MNIST digits in the terminal with their labels, and optionally as a PNG')
     .addOption(
       new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'),
     )
@@ -37,8 +39,13 @@ export function registerDataShow(data: Command): void {
         .argParser(integerIn(0, Number.MAX_SAFE_INTEGER))
         .default(0),
     )
+    .addOption(
+      new Option('--count <n>', 'how many consecutive images to show, side by side')
+        .argParser(integerIn(1, 100))
+        .default(1),
+    )
     .option('--dir <dir>', 'read the IDX files from this folder instead of the usual sources')
-    .option('--png <file>', 'also write the digit as a PNG (dark ink on white)')
+    .option('--png <file>', 'also write the digits as a PNG grid, 10 across (dark ink on white)')
     .addOption(
       new Option('--scale <n>', 'PNG pixels per MNIST pixel')
         .argParser(integerIn(1, 64))
@@ -52,28 +59,51 @@ export function registerDataShow(data: Command): void {
     )
     .action(async (options: ShowOptions) => {
       const { split, index } = options;
-      const digits = await loadMnist({ split, dir: options.dir, limit: index + 1 });
+      const { count } = options;
+      const digits = await loadMnist({ split, dir: options.dir, limit: index + count });
       if (index >= digits.count) {
         throw new UsageError(
           `--index: expected 0–${digits.count - 1} for the ${split} split, found ${index}`,
         );
       }
+      if (index + count > digits.count) {
+        throw new UsageError(
+          `--count: expected at most ${digits.count - index} from index ${index} of the ${split} split, found ${count}`,
+        );
+      }
       const { rows, cols } = digits;
-      const pixels = digits.images.subarray(index * rows * cols, (index + 1) * rows * cols);
+      const pick = (i: number) => digits.images.subarray(i * rows * cols, (i + 1) * rows * cols);
       // Half blocks need 24-bit colour; terminals announce it in COLORTERM.
       const trueColour =
         process.stdout.isTTY &&
         !process.env.NO_COLOR &&
         /truecolor|24bit/i.test(process.env.COLORTERM ?? '');
       const style = options.style ?? (trueColour ? 'blocks' : 'shades');
-      console.log(
-        `${split} #${index}: label ${digits.labels[index]} (from ${describeSource(digits.source)})`,
-      );
-      console.log(digitArt(pixels, rows, cols, style));
+      const from = `(from ${describeSource(digits.source)})`;
+      const shown = Array.from({ length: count }, (_, k) => index + k);
+      if (count === 1) {
+        console.log(`${split} #${index}: label ${digits.labels[index]} ${from}`);
+        console.log(digitArt(pick(index), rows, cols, style));
+      } else {
+        console.log(`${split} #${index}–#${index + count - 1} ${from}`);
+        const width = process.stdout.columns ?? 120;
+        console.log(
+          digitArtRow(
+            shown.map((i) => ({ caption: `#${i}: ${digits.labels[i]}`, pixels: pick(i) })),
+            rows,
+            cols,
+            style,
+            width,
+          ),
+        );
+      }
       if (options.png !== undefined) {
         const path = resolve(options.png);
-        await writeFileAtomic(path, digitPng(pixels, rows, cols, options.scale));
-        console.log(`wrote ${path} (${cols * options.scale}×${rows * options.scale} PNG)`);
+        const columns = Math.min(count, 10);
+        const png = digitGridPng(shown.map(pick), rows, cols, options.scale, columns);
+        await writeFileAtomic(path, png);
+        const { width, height } = PNG.sync.read(png);
+        console.log(`wrote ${path} (${width}×${height} PNG)`);
       }
     });
 }
