@@ -23,6 +23,8 @@ import type { Sequential } from './nn/sequential';
  *   tensors (e.g. `optimizer.0.weight.momentum_buffer`).
  * - `weights.bin`: the tensors in manifest order, row-major, little-endian, 4 bytes per value
  *   (`float32`; only BatchNorm's `num_batches_tracked` is `int32`), nothing else.
+ *
+ * `examples/pytorch_from_checkpoint.py` rebuilds such a folder in PyTorch from the two files.
  */
 export const CHECKPOINT_FORMAT = 's4-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
