@@ -35,6 +35,21 @@ export default defineConfig([
   },
   {
     ...shared,
+    // The data-parallel training worker (src/parallel/worker.ts), started by WorkerPool from
+    // beside the Node bundle; ESM only, as worker_threads loads it by URL.
+    entry: { 'parallel-worker': 'src/parallel/worker.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    dts: false,
+    clean: false,
+    shims: true,
+    banner: {
+      js: "import { createRequire as __s4CreateRequire } from 'node:module';\nconst require = __s4CreateRequire(import.meta.url);",
+    },
+  },
+  {
+    ...shared,
     // Browsers (and bundlers that honour the "browser" condition) get a build that never
     // touches Node built-ins; the wasm package's `browser` field stubs its `fs`/`path` imports.
     entry: { browser: 'src/index.ts' },

@@ -15,7 +15,9 @@ export type CoreErrorCode =
   /** A constructor or function argument is out of range or of the wrong kind. */
   | 'BAD_ARGUMENT'
   /** Training produced a NaN or infinite loss. */
-  | 'NON_FINITE_LOSS';
+  | 'NON_FINITE_LOSS'
+  /** A data-parallel training worker failed to start, crashed or reported an error. */
+  | 'WORKER_FAILED';
 
 export class CoreError extends Error {
   override readonly name = 'CoreError';

@@ -1,5 +1,5 @@
 import { tf } from './backend';
-import { prepareEvalBatch } from './data/batches';
+import { type PreparedBatch, prepareEvalBatch } from './data/batches';
 import { checkDataset, type ImageDataset, NUM_CLASSES } from './data/dataset';
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
 import { batchToTensors } from './data/to-tensors';
@@ -18,6 +18,13 @@ export interface EvaluateOptions {
   /** Called after each batch with the images done so far (for a progress bar). */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /**
+   * Runs the eval-mode forward of one batch elsewhere (fit passes its data-parallel workers'
+   * `predict`); default: here, on `model`. Must return per-example losses and predictions.
+   */
+  predictBatch?: (
+    batch: PreparedBatch,
+  ) => Promise<{ losses: ArrayLike<number>; predictions: ArrayLike<number> }>;
 }
 
 export interface Evaluation {
@@ -70,11 +77,16 @@ export async function evaluate(
     for (let start = 0; start < data.count; start += batchSize) {
       options.signal?.throwIfAborted();
       const batch = prepareEvalBatch(data, start, batchSize, normalization);
-      const [losses, predicted] = tf.tidy(() => {
-        const { x, y } = batchToTensors(batch);
-        const output = model.forward(x);
-        return [lossPerExample(lossKind, output, y).dataSync(), tf.argMax(output, 1).dataSync()];
-      });
+      const [losses, predicted] = options.predictBatch
+        ? await options.predictBatch(batch).then((r) => [r.losses, r.predictions] as const)
+        : tf.tidy(() => {
+            const { x, y } = batchToTensors(batch);
+            const output = model.forward(x);
+            return [
+              lossPerExample(lossKind, output, y).dataSync(),
+              tf.argMax(output, 1).dataSync(),
+            ] as const;
+          });
       for (let i = 0; i < batch.size; i++) {
         const index = start + i;
         const label = batch.labels[i]!;

@@ -8,6 +8,7 @@ import { type Evaluation, evaluate } from './evaluate';
 import type { LossKind } from './losses';
 import type { Module } from './nn/module';
 import type { Optimizer, OptimizerState } from './optim/optimizer';
+import { WorkerPool } from './parallel/worker-pool';
 import type { Scheduler, SchedulerState } from './schedulers/scheduler';
 import { applyGradients, computeGradients, disposeGradients, lossKindFor } from './train-step';
 import { yieldToEventLoop } from './yield';
@@ -116,6 +117,15 @@ export interface FitOptions {
    * requested before step k runs, so a worker-backed source prepares it in parallel.
    */
   batchSource?: (epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>;
+  /**
+   * Data-parallel worker threads (Node only, default 1 = train here). With N > 1 every batch is
+   * split across N workers and their gradients averaged each step (see `WorkerPool` for what
+   * that means for BatchNorm and Dropout); evaluation is split across them too. The model must
+   * be a `Sequential` (workers rebuild it from its architecture).
+   */
+  workers?: number;
+  /** The built worker entry (default: `parallel-worker.js` of this package's dist). */
+  workerUrl?: URL | string;
 }
 
 export interface FitResult {
@@ -154,6 +164,10 @@ export async function fit(
   const source = options.batchSource ?? ((e: number, b: number) => batches.prepare(e, b));
   const lossKind = options.loss ?? lossKindFor(model);
   const perBatch = batches.batchesPerEpoch;
+  const workers = options.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new CoreError('BAD_ARGUMENT', `fit workers: expected an integer >= 1, found ${workers}`);
+  }
 
   let epoch = 0;
   let batch = 0;
@@ -199,82 +213,111 @@ export async function fit(
     await options.onEvent?.(event);
   };
 
-  model.train();
-  while (epoch < epochs) {
-    const epochStart = performance.now() - partial.seconds * 1000;
-    let next: Promise<PreparedBatch> | undefined =
-      batch < perBatch ? Promise.resolve(source(epoch, batch)) : undefined;
-    for (; batch < perBatch; batch++) {
-      if (signal?.aborted) {
-        partial.seconds = (performance.now() - epochStart) / 1000;
-        const saved = state();
-        await options.onCheckpoint?.(saved, 'abort');
-        await emit({ type: 'aborted', epoch: epoch + 1, batchesDone: batch });
-        return { status: 'aborted', history: [...history], state: saved };
-      }
-      const prepared = await next!;
-      next = batch + 1 < perBatch ? Promise.resolve(source(epoch, batch + 1)) : undefined;
-      const { x, y } = batchToTensors(prepared);
-      let result: ReturnType<typeof computeGradients>;
-      try {
-        result = computeGradients(model, x, y, { loss: lossKind });
-      } finally {
-        x.dispose();
-        y.dispose();
-      }
-      const lr = optimizer.lr;
-      if (!Number.isFinite(result.loss)) {
-        disposeGradients(result.grads);
-        throw new CoreError(
-          'NON_FINITE_LOSS',
-          `Training stopped: the loss became ${result.loss} at epoch ${epoch + 1}, batch ${batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
-        );
-      }
-      applyGradients(optimizer, result.grads);
-      if (scheduler?.interval === 'batch') scheduler.step();
-      step += 1;
-      partial.lossSum += result.loss * result.size;
-      partial.correct += result.correct;
-      partial.seen += result.size;
-      const elapsed = (performance.now() - epochStart) / 1000;
-      await emit({
-        type: 'batchEnd',
-        epoch: epoch + 1,
-        epochs,
-        batch: batch + 1,
-        batches: perBatch,
-        step,
-        loss: result.loss,
-        accuracy: result.correct / result.size,
-        lr,
-        imagesPerSec: elapsed > 0 ? partial.seen / elapsed : 0,
-      });
-      await yieldToEventLoop();
-    }
-
-    const test = options.testData
-      ? await evaluate(model, options.testData, {
-          batchSize: options.evalBatchSize,
-          normalization,
+  const pool =
+    workers > 1
+      ? await WorkerPool.start(model, {
+          workers,
           loss: lossKind,
+          ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
         })
       : undefined;
-    const trainLoss = partial.lossSum / partial.seen;
-    if (scheduler?.interval === 'epoch') scheduler.step(test ? test.loss : trainLoss);
-    const summary: EpochSummary = {
-      epoch: epoch + 1,
-      trainLoss,
-      trainAccuracy: partial.correct / partial.seen,
-      ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
-      seconds: (performance.now() - epochStart) / 1000,
-      lr: optimizer.lr,
-    };
-    history.push(summary);
-    epoch += 1;
-    batch = 0;
-    partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-    await emit({ type: 'epochEnd', epochs, ...summary, ...(test ? { test } : {}) });
-    await options.onCheckpoint?.(state(), 'epoch');
+  try {
+    return await trainEpochs();
+  } finally {
+    await pool?.close();
   }
-  return { status: 'completed', history: [...history], state: state() };
+
+  async function trainEpochs(): Promise<FitResult> {
+    model.train();
+    while (epoch < epochs) {
+      const epochStart = performance.now() - partial.seconds * 1000;
+      let next: Promise<PreparedBatch> | undefined =
+        batch < perBatch ? Promise.resolve(source(epoch, batch)) : undefined;
+      for (; batch < perBatch; batch++) {
+        if (signal?.aborted) {
+          partial.seconds = (performance.now() - epochStart) / 1000;
+          const saved = state();
+          await options.onCheckpoint?.(saved, 'abort');
+          await emit({ type: 'aborted', epoch: epoch + 1, batchesDone: batch });
+          return { status: 'aborted', history: [...history], state: saved };
+        }
+        const prepared = await next!;
+        // Workers start on this batch before the next one is prepared here, in parallel.
+        const distributed = pool?.computeGradients(model, prepared);
+        next = batch + 1 < perBatch ? Promise.resolve(source(epoch, batch + 1)) : undefined;
+        let result: ReturnType<typeof computeGradients>;
+        if (distributed) {
+          try {
+            result = await distributed;
+          } catch (error) {
+            // The prefetch may still be pending; it must not reject unobserved.
+            next?.catch(() => {});
+            throw error;
+          }
+        } else {
+          const { x, y } = batchToTensors(prepared);
+          try {
+            result = computeGradients(model, x, y, { loss: lossKind });
+          } finally {
+            x.dispose();
+            y.dispose();
+          }
+        }
+        const lr = optimizer.lr;
+        if (!Number.isFinite(result.loss)) {
+          disposeGradients(result.grads);
+          throw new CoreError(
+            'NON_FINITE_LOSS',
+            `Training stopped: the loss became ${result.loss} at epoch ${epoch + 1}, batch ${batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
+          );
+        }
+        applyGradients(optimizer, result.grads);
+        if (scheduler?.interval === 'batch') scheduler.step();
+        step += 1;
+        partial.lossSum += result.loss * result.size;
+        partial.correct += result.correct;
+        partial.seen += result.size;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        await emit({
+          type: 'batchEnd',
+          epoch: epoch + 1,
+          epochs,
+          batch: batch + 1,
+          batches: perBatch,
+          step,
+          loss: result.loss,
+          accuracy: result.correct / result.size,
+          lr,
+          imagesPerSec: elapsed > 0 ? partial.seen / elapsed : 0,
+        });
+        await yieldToEventLoop();
+      }
+
+      const test = options.testData
+        ? await evaluate(model, options.testData, {
+            batchSize: options.evalBatchSize,
+            normalization,
+            loss: lossKind,
+            ...(pool ? { predictBatch: (b: PreparedBatch) => pool.predict(model, b) } : {}),
+          })
+        : undefined;
+      const trainLoss = partial.lossSum / partial.seen;
+      if (scheduler?.interval === 'epoch') scheduler.step(test ? test.loss : trainLoss);
+      const summary: EpochSummary = {
+        epoch: epoch + 1,
+        trainLoss,
+        trainAccuracy: partial.correct / partial.seen,
+        ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
+        seconds: (performance.now() - epochStart) / 1000,
+        lr: optimizer.lr,
+      };
+      history.push(summary);
+      epoch += 1;
+      batch = 0;
+      partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      await emit({ type: 'epochEnd', epochs, ...summary, ...(test ? { test } : {}) });
+      await options.onCheckpoint?.(state(), 'epoch');
+    }
+    return { status: 'completed', history: [...history], state: state() };
+  }
 }

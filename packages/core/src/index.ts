@@ -82,6 +82,9 @@ export type { Hyperparams, NamedVariables, OptimizerState } from './optim/optimi
 export { Optimizer } from './optim/optimizer';
 export type { SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
+export type { FlatEntry, FlatLayout } from './parallel/flat-state';
+export type { BatchPredictions, WorkerPoolOptions } from './parallel/worker-pool';
+export { defaultWorkerUrl, WorkerPool } from './parallel/worker-pool';
 export type { OneCycleLROptions } from './schedulers/one-cycle';
 export { OneCycleLR } from './schedulers/one-cycle';
 export type { ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';

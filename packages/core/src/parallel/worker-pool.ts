@@ -1,0 +1,319 @@
+import type { Worker as NodeWorker } from 'node:worker_threads';
+import { toArchitecture } from '../architecture';
+import { type BackendName, tf } from '../backend';
+import type { PreparedBatch } from '../data/batches';
+import { deriveSeed } from '../data/seeds';
+import { CoreError } from '../errors';
+import type { LossKind } from '../losses';
+import type { Module } from '../nn/module';
+import type { GradientResult } from '../train-step';
+import {
+  type FlatLayout,
+  flatLayout,
+  readState,
+  unpackGradients,
+  writeBuffers,
+} from './flat-state';
+import type { FromWorker, ToWorker } from './messages';
+import { shardBatch } from './shards';
+
+export interface WorkerPoolOptions {
+  /** Threads to start (≥ 1); each holds a model replica and its own tfjs backend. */
+  workers: number;
+  /** Default: the main thread's current backend. */
+  backend?: BackendName;
+  loss: LossKind;
+  /** The built worker entry; default `parallel-worker.js` beside this bundle (see `defaultWorkerUrl`). */
+  workerUrl?: URL | string;
+}
+
+/** Per-example losses and arg-max predictions of one evaluation batch. */
+export interface BatchPredictions {
+  losses: Float32Array;
+  predictions: Int32Array;
+}
+
+// Mixed into the Dropout generators' states to advance them once per step (see #dropoutStates).
+const STREAM_WORKER_DROPOUT = 3;
+const ADVANCE = 0xffff;
+
+/**
+ * `dist/parallel-worker.js` of this package: beside the running bundle, or (when running from
+ * the TypeScript sources under vitest/tsx) in the package's dist folder, which must be built.
+ */
+export function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  return /\.ts$/.test(here)
+    ? new URL('../../dist/parallel-worker.js', here)
+    : new URL('./parallel-worker.js', here);
+}
+
+function workerThreads(): typeof import('node:worker_threads') {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:worker_threads') as
+    | typeof import('node:worker_threads')
+    | undefined;
+  if (mod === undefined) {
+    throw new CoreError(
+      'BAD_ARGUMENT',
+      'workers: data-parallel training needs Node (>= 20.16) worker_threads; in a browser train with workers: 1',
+    );
+  }
+  return mod;
+}
+
+interface Pending {
+  resolve: (message: FromWorker) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Synchronous data-parallel training on `worker_threads`. Every step the batch is split into one
+ * contiguous shard per worker; each worker loads the current weights, runs forward and backward
+ * on its shard and returns its mean-loss gradients as one flat Float32Array. The main thread
+ * averages them weighted by shard size, which is exactly the gradient of the whole batch's mean
+ * loss (up to float rounding), and applies it with its own optimizer.
+ *
+ * BatchNorm: each worker normalises with its own shard's statistics (as PyTorch's
+ * DistributedDataParallel does without SyncBatchNorm), so with BatchNorm the result matches
+ * single-worker training in expectation, not bit for bit. The running mean and variance each
+ * replica computes from its shard are averaged (weighted by shard size) into the main model:
+ * the mean is then exactly the running mean of the full batch; the variance is the mean of the
+ * shard variances, which leaves out the (small) spread between shard means.
+ *
+ * Dropout: each worker draws its masks from a generator seeded from the main model's Dropout
+ * state and its worker index; the main state then advances once per step, so a run is
+ * reproducible for a given number of workers and resumes exactly.
+ */
+export class WorkerPool {
+  readonly size: number;
+  readonly layout: FlatLayout;
+  readonly #workers: NodeWorker[];
+  readonly #pending: Array<Pending | undefined>;
+  #failure: Error | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(workers: NodeWorker[], layout: FlatLayout) {
+    this.#workers = workers;
+    this.#pending = workers.map(() => undefined);
+    this.size = workers.length;
+    this.layout = layout;
+    workers.forEach((worker, index) => {
+      worker.on('message', (message: FromWorker) => {
+        const pending = this.#pending[index];
+        this.#pending[index] = undefined;
+        pending?.resolve(message);
+      });
+      worker.on('error', (error) => this.#fail(index, error));
+      worker.on('exit', (code) => {
+        if (!this.#closed) this.#fail(index, new Error(`exited with code ${code}`));
+      });
+    });
+  }
+
+  /** Starts the workers and builds a replica of `model` (a Sequential) in each. */
+  static async start(model: Module, options: WorkerPoolOptions): Promise<WorkerPool> {
+    const count = options.workers;
+    if (!(Number.isInteger(count) && count >= 1)) {
+      throw new CoreError('BAD_ARGUMENT', `workers: expected an integer >= 1, found ${count}`);
+    }
+    const architecture = toArchitecture(model);
+    const { Worker } = workerThreads();
+    const url = options.workerUrl ?? defaultWorkerUrl();
+    const layout = flatLayout(model);
+    const backend = options.backend ?? (tf.getBackend() as BackendName);
+    // Without the parent's `--conditions` flags: a test runner's source condition (`@s4/source`)
+    // would make the built worker import sibling packages' TypeScript sources.
+    const execArgv = process.execArgv.filter(
+      (arg, i, all) =>
+        !/^(--conditions|-C)(=|$)/.test(arg) && !/^(--conditions|-C)$/.test(all[i - 1] ?? ''),
+    );
+    const workers = Array.from({ length: count }, () => new Worker(url, { execArgv }));
+    const pool = new WorkerPool(workers, layout);
+    try {
+      await Promise.all(
+        workers.map((_, index) =>
+          pool.#request(index, {
+            type: 'init',
+            architecture,
+            backend,
+            loss: options.loss,
+            layout,
+          }),
+        ),
+      );
+    } catch (error) {
+      await pool.close();
+      throw new CoreError(
+        'WORKER_FAILED',
+        `could not start ${count} data-parallel workers from ${String(url)}: ${(error as Error).message}` +
+          (/parallel-worker\.js/.test(String((error as Error).message))
+            ? ' (build it first: pnpm --filter @s4/core build)'
+            : ''),
+        { cause: error },
+      );
+    }
+    return pool;
+  }
+
+  #fail(index: number, error: Error): void {
+    const failure = new CoreError(
+      'WORKER_FAILED',
+      `data-parallel worker ${index}: ${error.message}`,
+      { cause: error },
+    );
+    this.#failure ??= failure;
+    for (let i = 0; i < this.#pending.length; i++) {
+      const pending = this.#pending[i];
+      this.#pending[i] = undefined;
+      pending?.reject(failure);
+    }
+  }
+
+  #request(index: number, message: ToWorker, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed)
+      return Promise.reject(new CoreError('WORKER_FAILED', 'the worker pool is closed'));
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.#pending[index] = {
+        resolve: (reply) => {
+          if (reply.type === 'error') {
+            reject(
+              new CoreError(
+                reply.code ?? 'WORKER_FAILED',
+                `data-parallel worker ${index}: ${reply.message}`,
+              ),
+            );
+          } else resolve(reply);
+        },
+        reject,
+      };
+      this.#workers[index]!.postMessage(message, transfer);
+    });
+  }
+
+  /** Per-worker Dropout states for this step; advances the model's own states once. */
+  #dropoutStates(model: Module, shards: number): Array<Record<string, number>> {
+    const base = model.getRngState();
+    const keys = Object.keys(base);
+    const perWorker = Array.from({ length: shards }, (_, k) =>
+      Object.fromEntries(
+        keys.map((key) => [key, deriveSeed(base[key]!, STREAM_WORKER_DROPOUT, k)]),
+      ),
+    );
+    if (keys.length > 0) {
+      model.setRngState(
+        Object.fromEntries(keys.map((key) => [key, deriveSeed(base[key]!, ADVANCE)])),
+      );
+    }
+    return perWorker;
+  }
+
+  /**
+   * The gradients of `batch`'s mean loss at `model`'s current weights, computed across the
+   * workers (see the class comment), as `computeGradients` returns them; `model`'s buffers
+   * (BatchNorm running statistics) are updated as a training forward pass would.
+   */
+  async computeGradients(model: Module, batch: PreparedBatch): Promise<GradientResult> {
+    const shards = shardBatch(batch, this.size);
+    const state = readState(model, this.layout);
+    const rng = this.#dropoutStates(model, shards.length);
+    const replies = await Promise.all(
+      shards.map((shard, k) => {
+        const copy = k === shards.length - 1 ? state : state.slice();
+        return this.#request(
+          k,
+          {
+            type: 'gradients',
+            id: this.#nextId++,
+            state: copy,
+            x: shard.x,
+            labels: shard.labels,
+            size: shard.size,
+            rows: shard.rows,
+            cols: shard.cols,
+            rng: rng[k]!,
+          },
+          [
+            copy.buffer as ArrayBuffer,
+            shard.x.buffer as ArrayBuffer,
+            shard.labels.buffer as ArrayBuffer,
+          ],
+        );
+      }),
+    );
+    const grads = new Float32Array(this.layout.parameterSize);
+    const buffers = new Float32Array(this.layout.stateSize - this.layout.parameterSize);
+    let lossSum = 0;
+    let correct = 0;
+    for (const reply of replies) {
+      if (reply.type !== 'gradients')
+        throw new CoreError('WORKER_FAILED', `unexpected reply ${reply.type}`);
+      const weight = reply.size / batch.size;
+      for (let i = 0; i < grads.length; i++) grads[i]! += weight * reply.grads[i]!;
+      for (let i = 0; i < buffers.length; i++) buffers[i]! += weight * reply.buffers[i]!;
+      lossSum += reply.loss * reply.size;
+      correct += reply.correct;
+    }
+    if (buffers.length > 0) writeBuffers(model, this.layout, buffers);
+    return {
+      loss: lossSum / batch.size,
+      correct,
+      size: batch.size,
+      grads: unpackGradients(grads, this.layout),
+    };
+  }
+
+  /** Eval-mode forward of `batch` across the workers: per-example losses and predictions. */
+  async predict(model: Module, batch: PreparedBatch): Promise<BatchPredictions> {
+    const shards = shardBatch(batch, this.size);
+    const state = readState(model, this.layout);
+    const replies = await Promise.all(
+      shards.map((shard, k) => {
+        const copy = k === shards.length - 1 ? state : state.slice();
+        return this.#request(
+          k,
+          {
+            type: 'predict',
+            id: this.#nextId++,
+            state: copy,
+            x: shard.x,
+            labels: shard.labels,
+            size: shard.size,
+            rows: shard.rows,
+            cols: shard.cols,
+          },
+          [
+            copy.buffer as ArrayBuffer,
+            shard.x.buffer as ArrayBuffer,
+            shard.labels.buffer as ArrayBuffer,
+          ],
+        );
+      }),
+    );
+    const losses = new Float32Array(batch.size);
+    const predictions = new Int32Array(batch.size);
+    let offset = 0;
+    for (const reply of replies) {
+      if (reply.type !== 'predict')
+        throw new CoreError('WORKER_FAILED', `unexpected reply ${reply.type}`);
+      losses.set(reply.losses, offset);
+      predictions.set(reply.predictions, offset);
+      offset += reply.losses.length;
+    }
+    return { losses, predictions };
+  }
+
+  /** Stops every worker (idempotent); pending requests reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (let i = 0; i < this.#pending.length; i++) {
+      const pending = this.#pending[i];
+      this.#pending[i] = undefined;
+      pending?.reject(new CoreError('WORKER_FAILED', 'the worker pool was closed'));
+    }
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
