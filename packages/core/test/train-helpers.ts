@@ -28,6 +28,19 @@ export function tinyNet(seed: number): Sequential {
   );
 }
 
+/** The same without BatchNorm and Dropout: nothing rescales its activations, so it can diverge. */
+export function plainNet(seed: number): Sequential {
+  const rng = new Rng(seed);
+  return new Sequential(
+    new Conv2d(1, 4, 3, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(4 * 13 * 13, 10, { rng }),
+    new LogSoftmax(),
+  );
+}
+
 /** Every parameter and buffer as bytes, to compare two models bit for bit. */
 export function weightBytes(model: Sequential): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
