@@ -57,7 +57,7 @@ let recalculatedCharts: Map<string, string[]>;
 function chartRanges(bytes: Uint8Array): Map<string, string[]> {
   const zip = unzipSync(bytes);
   const text = (path: string) => strFromU8(zip[path] ?? new Uint8Array());
-  const unescape = (xml: string) => xml.replaceAll('&apos;', "'").replaceAll('&quot;', '"');
+  const unescapeXml = (xml: string) => xml.replaceAll('&apos;', "'").replaceAll('&quot;', '"');
   const target = (rels: string) => /Target="([^"]+)"/.exec(text(rels))?.[1]?.split('/').pop();
   const workbookRels = text('xl/_rels/workbook.xml.rels');
   const ranges = new Map<string, string[]>();
@@ -72,7 +72,7 @@ function chartRanges(bytes: Uint8Array): Map<string, string[]> {
     const xml = chart ? text(`xl/charts/${chart}`) : '';
     ranges.set(
       m[1]!,
-      [...xml.matchAll(/<c:f>([^<]*)<\/c:f>/g)].map((f) => unescape(f[1]!)),
+      [...xml.matchAll(/<c:f>([^<]*)<\/c:f>/g)].map((f) => unescapeXml(f[1]!)),
     );
   }
   return ranges;
