@@ -1,13 +1,26 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
 import { register as registerData } from './commands/data';
+import { register as registerEvaluate } from './commands/evaluate';
+import { register as registerModels } from './commands/models';
+import { register as registerPredict } from './commands/predict';
+import { register as registerSummary } from './commands/summary';
+import { register as registerTrain } from './commands/train';
 import { UsageError } from './errors';
 
 /**
  * Each command lives in `src/commands/<name>.ts` and exports `register(program)`; this list is
  * the one place that knows them all (the docs generate the CLI reference from `buildProgram()`).
  */
-const registrars: Array<(program: Command) => void> = [registerBackprop, registerData];
+const registrars: Array<(program: Command) => void> = [
+  registerBackprop,
+  registerData,
+  registerTrain,
+  registerEvaluate,
+  registerPredict,
+  registerSummary,
+  registerModels,
+];
 
 /** Builds the full `s4` command tree. */
 export function buildProgram(): Command {
@@ -25,7 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may end with a non-zero status without failing (e.g. 130: training interrupted).
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'];

@@ -52,7 +52,8 @@ export function formatTqdmLine(options: TqdmLineOptions): string {
 
 /**
  * A tqdm-like bar for one epoch. On a terminal cli-progress redraws it in place; elsewhere (a
- * pipe, a log file) only the final line is written, so logs hold one line per epoch.
+ * pipe, a log file) a line is written every `logIntervalSeconds` and at the end, so a log of a
+ * long run shows progress without thousands of redraws.
  */
 export class EpochProgressBar {
   readonly #stream: NodeJS.WriteStream;
@@ -61,9 +62,12 @@ export class EpochProgressBar {
   #done = 0;
   #total = 0;
   #started = 0;
+  #lastLogged = 0;
+  readonly #logIntervalMs: number;
 
-  constructor(stream: NodeJS.WriteStream = process.stdout) {
+  constructor(stream: NodeJS.WriteStream = process.stdout, logIntervalSeconds = 60) {
     this.#stream = stream;
+    this.#logIntervalMs = logIntervalSeconds * 1000;
     if (stream.isTTY) {
       const options: Options = {
         stream,
@@ -88,23 +92,33 @@ export class EpochProgressBar {
     this.#done = 0;
     this.#description = description;
     this.#started = performance.now();
+    this.#lastLogged = this.#started;
     this.#bar?.start(total, 0, { description });
   }
 
   update(done: number, description: string): void {
     this.#done = done;
     this.#description = description;
-    this.#bar?.update(done, { description });
+    if (this.#bar) {
+      this.#bar.update(done, { description });
+    } else if (performance.now() - this.#lastLogged >= this.#logIntervalMs && done < this.#total) {
+      this.#lastLogged = performance.now();
+      this.#stream.write(`${this.#line()}\n`);
+    }
   }
 
-  /** Draws the final state and ends the line; returns that line (for the run's log). */
-  stop(): string {
-    const line = formatTqdmLine({
+  #line(): string {
+    return formatTqdmLine({
       description: this.#description,
       done: this.#done,
       total: this.#total,
       elapsedSeconds: (performance.now() - this.#started) / 1000,
     });
+  }
+
+  /** Draws the final state and ends the line; returns that line (for the run's log). */
+  stop(): string {
+    const line = this.#line();
     if (this.#bar) {
       this.#bar.update(this.#done, { description: this.#description });
       this.#bar.stop();

@@ -20,8 +20,17 @@ export {
   type SchedulerName,
   type SchedulerRecipe,
 } from './recipe';
+export { augmentOptions, createOptimizer, createScheduler } from './recipe-to-core';
 export { s4 } from './s4';
 export { seedArch1 } from './seed-arch1';
 export { seedArch2 } from './seed-arch2';
+export {
+  type LoadShippedOptions,
+  loadCheckpointFromUrl,
+  loadShippedModel,
+  type ShippedRun,
+  shippedRun,
+  shippedWeightsUrl,
+} from './shipped-weights';
 export { DEFAULT_MODEL, getZooModel, modelNames, ZOO } from './zoo';
 export type { ZooModel } from './zoo-model';

@@ -1,0 +1,31 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parser for an integer ≥ `min` (bad values exit with code 2 and a clear message). */
+export function integerAtLeast(min: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer ≥ ${min}, found "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** Commander parser for a finite number > 0. */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a number > 0, found "${value}"`);
+  }
+  return n;
+}
+
+/** Commander parser for one of `choices`. */
+export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value: string) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, found "${value}"`);
+    }
+    return value as T;
+  };
+}

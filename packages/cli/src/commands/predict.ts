@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { tf } from '@s4/core';
+import { BlankImageError, modelNames, preprocessDigit } from '@s4/models';
+import type { Command } from 'commander';
+import { PNG } from 'pngjs';
+import { oneOf } from '../cli-options';
+import { UsageError } from '../errors';
+import { loadInferenceModel } from '../inference-model';
+
+interface PredictOptions {
+  model?: string;
+  checkpoint?: string;
+  json?: boolean;
+  backend: 'wasm' | 'cpu';
+}
+
+/** Reads a PNG (any size, gray or colour, with or without alpha) into MNIST's 28×28 form. */
+async function readDigit(file: string): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UsageError(
+      `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  let png: PNG;
+  try {
+    png = PNG.sync.read(bytes);
+  } catch (error) {
+    throw new UsageError(
+      `${file}: expected a PNG image, found ${bytes.length} bytes that are not one (${(error as Error).message})`,
+    );
+  }
+  try {
+    // pngjs always decodes to 8-bit RGBA, whatever the file's colour type.
+    return preprocessDigit({ width: png.width, height: png.height, channels: 4, data: png.data });
+  } catch (error) {
+    if (error instanceof BlankImageError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('predict')
+    .description('read handwritten digits from PNG files (centred like MNIST first)')
+    .argument('<files...>', 'PNG images of single digits')
+    .option(
+      '-m, --model <name>',
+      `zoo model with shipped weights (${modelNames().join(', ')}); default s4`,
+    )
+    .option('-c, --checkpoint <dir>', 'checkpoint folder')
+    .option('--json', 'print one JSON object per file')
+    .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
+    .action(async (files: string[], options: PredictOptions) => {
+      const digits = await Promise.all(files.map(readDigit));
+      const loaded = await loadInferenceModel(options);
+      try {
+        const { mean, std } = loaded.normalization;
+        const input = new Float32Array(digits.length * 784);
+        digits.forEach((digit, i) => {
+          for (let p = 0; p < 784; p++)
+            input[i * 784 + p] = ((digit[p] as number) / 255 - mean) / std;
+        });
+        const probabilities = tf.tidy(() => {
+          const logProbs = loaded.model.forward(tf.tensor4d(input, [digits.length, 28, 28, 1]));
+          return tf.softmax(logProbs);
+        });
+        const rows = (await probabilities.array()) as number[][];
+        probabilities.dispose();
+        rows.forEach((probs, i) => {
+          const top = probs
+            .map((p, digit) => ({ digit, probability: p }))
+            .sort((a, b) => b.probability - a.probability)
+            .slice(0, 3);
+          const best = top[0] as { digit: number; probability: number };
+          if (options.json) {
+            process.stdout.write(
+              `${JSON.stringify({ file: files[i], digit: best.digit, top3: top })}\n`,
+            );
+          } else {
+            const list = top
+              .map((t) => `${t.digit} ${(100 * t.probability).toFixed(1)}%`)
+              .join(', ');
+            process.stdout.write(`${files[i]}: ${best.digit}  (${list})\n`);
+          }
+        });
+      } finally {
+        loaded.model.dispose();
+      }
+    });
+}

@@ -1,0 +1,188 @@
+import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { BackendName } from '@s4/core';
+import {
+  DEFAULT_MODEL,
+  getZooModel,
+  modelNames,
+  type OptimizerName,
+  type SchedulerName,
+  type SchedulerRecipe,
+} from '@s4/models';
+import type { Command } from 'commander';
+import { integerAtLeast, oneOf, positiveNumber } from '../cli-options';
+import { UsageError } from '../errors';
+import { readRunConfig } from '../run-config';
+import type { TrainConfig } from '../train-config';
+import { runTraining } from '../training-run';
+
+interface TrainOptions {
+  model: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  scheduler?: SchedulerName;
+  seed?: number;
+  augment?: boolean;
+  limit?: number;
+  testLimit?: number;
+  workers?: number;
+  backend: BackendName;
+  out?: string;
+  resume?: string;
+}
+
+/** A scheduler named on the command line, with PyTorch-like defaults for its settings. */
+function schedulerFor(name: SchedulerName, recipe: SchedulerRecipe): SchedulerRecipe {
+  if (recipe.name === name) return recipe;
+  switch (name) {
+    case 'onecycle':
+      return { name, pctStart: 0.2, divFactor: 10, finalDivFactor: 100, cycleMomentum: true };
+    case 'step':
+      return { name, stepSize: 5, gamma: 0.1 };
+    case 'plateau':
+      return { name, factor: 0.1, patience: 2 };
+    case 'none':
+      return { name };
+  }
+}
+
+/** The run's settings: the model's recipe, overridden by the options given. */
+export function trainConfigFromOptions(options: TrainOptions): TrainConfig {
+  let zoo: ReturnType<typeof getZooModel>;
+  try {
+    zoo = getZooModel(options.model);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const recipe = zoo.recipe;
+  const optimizerName = options.optimizer ?? recipe.optimizer.name;
+  const optimizer =
+    optimizerName === recipe.optimizer.name
+      ? { ...recipe.optimizer }
+      : { name: optimizerName, lr: optimizerName === 'sgd' ? 0.01 : 1e-3 };
+  if (options.lr !== undefined) optimizer.lr = options.lr;
+  return {
+    model: zoo.name,
+    epochs: options.epochs ?? recipe.epochs,
+    batchSize: options.batchSize ?? recipe.batchSize,
+    optimizer,
+    scheduler: schedulerFor(options.scheduler ?? recipe.scheduler.name, recipe.scheduler),
+    augment: options.augment === false ? { rotate: 0 } : recipe.augment,
+    seed: options.seed ?? recipe.seed,
+    limit: options.limit,
+    testLimit: options.testLimit,
+    workers: options.workers ?? availableParallelism(),
+    backend: options.backend,
+  };
+}
+
+const timestamp = () =>
+  new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+
+/** Options that change the result of a run, so a resumed run cannot take them. */
+const RUN_SHAPING = [
+  'model',
+  'epochs',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'scheduler',
+  'seed',
+  'augment',
+  'limit',
+  'testLimit',
+] as const;
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'train a zoo model on MNIST, with a progress bar, a test evaluation per epoch and a run folder',
+    )
+    .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
+    .option('-e, --epochs <n>', "epochs (default: the model's recipe)", integerAtLeast(1))
+    .option('-b, --batch-size <n>', 'images per optimizer step', integerAtLeast(1))
+    .option('--lr <x>', 'learning rate (the peak for onecycle)', positiveNumber)
+    .option('--optimizer <name>', 'sgd, adam or adamw', oneOf(['sgd', 'adam', 'adamw'] as const))
+    .option(
+      '--scheduler <name>',
+      'onecycle, step, plateau or none',
+      oneOf(['onecycle', 'step', 'plateau', 'none'] as const),
+    )
+    .option(
+      '--seed <n>',
+      'seed of weights, data order, augmentation and dropout',
+      integerAtLeast(0),
+    )
+    .option('--augment', "random rotation as in the model's recipe (default)")
+    .option('--no-augment', 'no augmentation')
+    .option('--limit <n>', 'train on the first N training images only', integerAtLeast(1))
+    .option('--test-limit <n>', 'evaluate on the first N test images only', integerAtLeast(1))
+    .option(
+      '--workers <n>',
+      'data-parallel workers (default: the number of cores)',
+      integerAtLeast(1),
+    )
+    .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
+    .option('-o, --out <dir>', 'run folder (default runs/<model>-<timestamp>)')
+    .option('--resume <dir>', 'continue an interrupted run (its folder, or a checkpoint folder)')
+    .action(async (options: TrainOptions, command: Command) => {
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write(
+          '\nStopping after this batch to save a checkpoint (Ctrl-C again to quit now)…\n',
+        );
+        controller.abort();
+      };
+      let config: TrainConfig;
+      let out: string;
+      let resumeFrom: string | undefined;
+      if (options.resume) {
+        const given = RUN_SHAPING.filter((key) => command.getOptionValueSource(key) === 'cli');
+        if (given.length > 0) {
+          throw new UsageError(
+            `--resume continues a run with its own settings; drop ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`,
+          );
+        }
+        resumeFrom = await locateCheckpoint(options.resume);
+        const saved = await readRunConfig(resumeFrom);
+        config = {
+          ...saved,
+          workers: options.workers ?? saved.workers,
+          backend:
+            command.getOptionValueSource('backend') === 'cli' ? options.backend : saved.backend,
+        };
+        out =
+          options.out ??
+          (resumeFrom === options.resume ? join(options.resume, '..') : options.resume);
+      } else {
+        config = trainConfigFromOptions(options);
+        out = options.out ?? join('runs', `${config.model}-${timestamp()}`);
+      }
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await runTraining(config, { out, resumeFrom, signal: controller.signal });
+        if (result.status === 'aborted') process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+/** `dir/last` when `dir` is a run folder, `dir` itself when it is a checkpoint folder. */
+async function locateCheckpoint(dir: string): Promise<string> {
+  const exists = async (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    );
+  if (await exists(join(dir, 'model.json'))) return dir;
+  if (await exists(join(dir, 'last', 'model.json'))) return join(dir, 'last');
+  throw new UsageError(
+    `--resume ${dir}: expected a run folder with last/model.json or a checkpoint folder with model.json, found neither`,
+  );
+}

@@ -1,0 +1,79 @@
+import {
+  type BackendName,
+  CoreError,
+  initBackend,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+} from '@s4/core';
+import { createModel, getZooModel, loadShippedModel, UnknownModelError } from '@s4/models';
+import { UsageError } from './errors';
+
+export interface ModelChoice {
+  model?: string | undefined;
+  checkpoint?: string | undefined;
+  backend: BackendName;
+}
+
+export interface InferenceModel extends LoadedCheckpoint {
+  /** The zoo name, or the checkpoint folder for a checkpoint of no known model. */
+  name: string;
+}
+
+/**
+ * The network `--model` / `--checkpoint` name, in eval mode: a checkpoint folder (rebuilt from
+ * its architecture, or loaded into `--model`'s architecture when both are given, which checks
+ * every tensor's shape), else the model's shipped weights. Bad choices are UsageErrors.
+ */
+export async function loadInferenceModel(choice: ModelChoice): Promise<InferenceModel> {
+  await initBackend({ backend: choice.backend });
+  let zooName: string | undefined;
+  if (choice.model !== undefined) {
+    try {
+      zooName = getZooModel(choice.model).name;
+    } catch (error) {
+      if (error instanceof UnknownModelError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  try {
+    let loaded: LoadedCheckpoint;
+    if (choice.checkpoint) {
+      const target = zooName ? createModel(getZooModel(zooName)) : undefined;
+      try {
+        loaded = await loadCheckpoint(choice.checkpoint, target ? { model: target } : {});
+      } catch (error) {
+        target?.dispose();
+        throw error;
+      }
+      for (const t of loaded.extraTensors.values()) t.dispose();
+      loaded.extraTensors.clear();
+      loaded.model.eval();
+    } else {
+      const name = zooName ?? 's4';
+      try {
+        loaded = await loadShippedModel(name);
+      } catch (error) {
+        if (
+          error instanceof CoreError &&
+          error.code === 'BAD_CHECKPOINT' &&
+          /missing/.test(error.message)
+        ) {
+          throw new UsageError(
+            `No shipped weights for model "${name}" yet: train it with "s4 train --model ${name}" and pass --checkpoint <run>/best`,
+          );
+        }
+        throw error;
+      }
+      zooName = name;
+    }
+    const metaName = loaded.metadata?.model;
+    return {
+      ...loaded,
+      name: zooName ?? (typeof metaName === 'string' ? metaName : (choice.checkpoint as string)),
+    };
+  } catch (error) {
+    // A checkpoint that cannot be read or does not fit the model is bad input, not a crash.
+    if (error instanceof CoreError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,254 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type Evaluation,
+  type FitEvent,
+  fit,
+  initBackend,
+  loadTrainingCheckpoint,
+  MNIST_NORMALIZATION,
+  type Module,
+  saveTrainingCheckpoint,
+  summary,
+  type TrainingState,
+} from '@s4/core';
+import { loadMnist, type MnistData } from '@s4/mnist-data';
+import {
+  augmentOptions,
+  createModel,
+  createOptimizer,
+  createScheduler,
+  describeRecipe,
+  getZooModel,
+} from '@s4/models';
+import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';
+import { digitGridSvg } from './digit-grid';
+import type { EpochMetrics } from './epoch-metrics';
+import { EpochProgressBar } from './progress-bar';
+import { RunFolder, readMetrics } from './run-folder';
+import type { TrainConfig } from './train-config';
+
+export interface TrainingRunOptions {
+  /** The run folder (created if needed). */
+  out: string;
+  /** Continue from this training checkpoint (a run's `last/` folder). */
+  resumeFrom?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Where the table, bars and results go (default process.stdout). */
+  stdout?: NodeJS.WriteStream;
+}
+
+export interface TrainingRunResult {
+  status: 'completed' | 'aborted';
+  metrics: EpochMetrics[];
+  out: string;
+}
+
+/** How many misclassified test digits the run's picture shows. */
+const MISCLASSIFIED_SHOWN = 60;
+
+/**
+ * One `s4 train` run: data, model, optimizer and schedule from the config, the torchsummary
+ * table, then @s4/core's `fit` — the only training call of the CLI, so multi-worker training
+ * plugs in here — with a tqdm bar per epoch, a test evaluation per epoch and the run folder
+ * (metrics.jsonl, summary.txt, train.log, curves, confusion matrix, misclassified digits,
+ * `last/` and `best/` checkpoints) updated after every epoch.
+ */
+export async function runTraining(
+  config: TrainConfig,
+  options: TrainingRunOptions,
+): Promise<TrainingRunResult> {
+  const stdout = options.stdout ?? process.stdout;
+  const say = (line: string) => stdout.write(`${line}\n`);
+  const run = new RunFolder(options.out);
+  await run.create();
+  const zoo = getZooModel(config.model);
+  await initBackend({ backend: config.backend });
+
+  const [train, test] = await Promise.all([
+    loadMnist({ split: 'train', limit: config.limit }),
+    loadMnist({ split: 'test', limit: config.testLimit }),
+  ]);
+
+  let model: Module;
+  let resume: TrainingState | undefined;
+  let releaseResume = () => {};
+  if (options.resumeFrom) {
+    const loaded = await loadTrainingCheckpoint(options.resumeFrom);
+    model = loaded.model;
+    resume = loaded.state;
+    releaseResume = () => loaded.dispose();
+  } else {
+    model = createModel(zoo, config.seed);
+  }
+
+  const table = summary(model, [1, 28, 28]).text;
+  const metrics = (await readMetrics(run.dir)).slice(0, resume?.epoch ?? 0);
+  const header = [
+    options.resumeFrom
+      ? `Resuming ${config.model} from ${options.resumeFrom} (epoch ${(resume?.epoch ?? 0) + 1} of ${config.epochs}, batch ${(resume?.batch ?? 0) + 1})`
+      : `Training ${config.model}: ${zoo.title}`,
+    `Recipe: ${describeRecipe(config)}`,
+    `Data: ${train.count} training images (${train.source.kind}), ${test.count} test images; backend ${config.backend}, ${config.workers} worker${config.workers === 1 ? '' : 's'}; seed ${config.seed}`,
+    `Run folder: ${run.dir}`,
+  ];
+  say(table.trimEnd());
+  for (const line of header) say(line);
+  if (config.workers > 1) {
+    say('Note: multi-worker training is not available yet; training on one worker.');
+  }
+  await run.writeText('summary.txt', table);
+  await run.log(
+    `# ${new Date().toISOString()} s4 train ${JSON.stringify(config)}`,
+    ...table.trimEnd().split('\n'),
+    ...header,
+  );
+
+  const optimizer = createOptimizer(config.optimizer, model);
+  const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
+  const scheduler = createScheduler(config.scheduler, optimizer, {
+    epochs: config.epochs,
+    stepsPerEpoch,
+  });
+  const metadata = { model: config.model, config, createdBy: '@s4/cli s4 train' };
+  const sessionStart = performance.now();
+  const elapsedBefore = metrics.at(-1)?.elapsedSeconds ?? 0;
+  let bestAccuracy = Math.max(-1, ...metrics.map((m) => m.testAccuracy));
+  let latestIsBest = false;
+
+  const bar = new EpochProgressBar(stdout);
+  let epochCorrect = 0;
+  let epochSeen = 0;
+  const onEvent = async (event: FitEvent) => {
+    if (event.type === 'batchEnd') {
+      if (epochSeen === 0) bar.start(event.batches);
+      const size = Math.min(config.batchSize, train.count - (event.batch - 1) * config.batchSize);
+      epochCorrect += event.accuracy * size;
+      epochSeen += size;
+      bar.update(
+        event.batch,
+        `loss=${event.loss.toFixed(4)} batch_id=${event.batch - 1} acc=${((100 * epochCorrect) / epochSeen).toFixed(2)}`,
+      );
+    } else if (event.type === 'epochEnd') {
+      const barLine = bar.stop();
+      epochCorrect = 0;
+      epochSeen = 0;
+      const evaluation = event.test as Evaluation;
+      const resultLine = `Test set: Average loss: ${evaluation.loss.toFixed(4)}, Accuracy: ${evaluation.correct}/${evaluation.total} (${(100 * evaluation.accuracy).toFixed(2)}%)`;
+      say(resultLine);
+      const m: EpochMetrics = {
+        epoch: event.epoch,
+        trainLoss: event.trainLoss,
+        trainAccuracy: 100 * event.trainAccuracy,
+        testLoss: evaluation.loss,
+        testAccuracy: 100 * evaluation.accuracy,
+        testCorrect: evaluation.correct,
+        testCount: evaluation.total,
+        lr: event.lr,
+        seconds: event.seconds,
+        trainImagesPerSec: train.count / event.seconds,
+        elapsedSeconds: elapsedBefore + (performance.now() - sessionStart) / 1000,
+      };
+      metrics.push(m);
+      latestIsBest = m.testAccuracy > bestAccuracy;
+      if (latestIsBest) bestAccuracy = m.testAccuracy;
+      await run.log(`Epoch ${event.epoch}/${config.epochs}`, barLine, resultLine);
+      await run.writeMetrics(metrics);
+      await writeRunImages(run, config.model, metrics, evaluation, test);
+    } else {
+      bar.stop();
+      epochCorrect = 0;
+      epochSeen = 0;
+    }
+  };
+
+  let status: 'completed' | 'aborted';
+  try {
+    // The one training call: `config.workers` is where data-parallel training plugs in.
+    const result = await fit(model, train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      optimizer,
+      scheduler,
+      augment: augmentOptions(config.augment),
+      seed: config.seed,
+      testData: test,
+      normalization: MNIST_NORMALIZATION,
+      signal: options.signal,
+      resume,
+      onEvent,
+      onCheckpoint: async (state, reason) => {
+        releaseResume();
+        releaseResume = () => {};
+        await saveTrainingCheckpoint(run.path('last'), model, state, { metadata });
+        if (reason === 'epoch' && latestIsBest) {
+          await saveTrainingCheckpoint(run.path('best'), model, state, { metadata });
+        }
+      },
+    });
+    status = result.status;
+  } finally {
+    releaseResume();
+    model.dispose();
+  }
+  if (status === 'aborted') {
+    const line = `Interrupted: saved a resumable checkpoint in ${run.path('last')}. Continue with: s4 train --resume ${run.dir}`;
+    say(line);
+    await run.log(line);
+  } else {
+    const final = metrics.at(-1);
+    const best = metrics.reduce(
+      (a, b) => (b.testAccuracy > a.testAccuracy ? b : a),
+      metrics[0] as EpochMetrics,
+    );
+    if (final) {
+      const line = `Done: final test accuracy ${final.testAccuracy.toFixed(2)}% (epoch ${final.epoch}), best ${best.testAccuracy.toFixed(2)}% (epoch ${best.epoch}), ${formatDuration(final.elapsedSeconds)} in total. Run folder: ${run.dir}`;
+      say(line);
+      await run.log(line);
+    }
+  }
+  return { status, metrics, out: run.dir };
+}
+
+/** Curves, confusion matrix and misclassified digits of the latest epoch, as SVG and PNG. */
+async function writeRunImages(
+  run: RunFolder,
+  modelName: string,
+  metrics: readonly EpochMetrics[],
+  evaluation: Evaluation,
+  test: MnistData,
+): Promise<void> {
+  const last = metrics.at(-1) as EpochMetrics;
+  await run.writeImage(
+    'curves',
+    await renderSvg(curvesSpec(metrics, `${modelName}: loss and accuracy per epoch`)),
+  );
+  await run.writeImage(
+    'confusion-matrix',
+    await renderSvg(
+      confusionMatrixSpec(
+        evaluation.confusion,
+        `${modelName}, epoch ${last.epoch}: ${evaluation.correct}/${evaluation.total} test images right`,
+      ),
+    ),
+  );
+  const pixels = test.rows * test.cols;
+  const shown = evaluation.misclassified.slice(0, MISCLASSIFIED_SHOWN).map((index) => ({
+    pixels: test.images.subarray(index * pixels, (index + 1) * pixels),
+    actual: test.labels[index] as number,
+    predicted: evaluation.predictions[index] as number,
+  }));
+  await run.writeImage(
+    'misclassified',
+    digitGridSvg(shown, {
+      title: `${modelName}, epoch ${last.epoch}: ${evaluation.misclassified.length} misclassified test digits (true → predicted)${evaluation.misclassified.length > shown.length ? `, first ${shown.length} shown` : ''}`,
+      imageHeight: test.rows,
+      imageWidth: test.cols,
+    }),
+  );
+}
+
+function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
