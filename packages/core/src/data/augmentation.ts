@@ -94,10 +94,26 @@ export function affineTransformImage(
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      const p00 = pixelAt(src, srcOffset, rows, cols, x0, y0);
-      const p10 = pixelAt(src, srcOffset, rows, cols, x0 + 1, y0);
-      const p01 = pixelAt(src, srcOffset, rows, cols, x0, y0 + 1);
-      const p11 = pixelAt(src, srcOffset, rows, cols, x0 + 1, y0 + 1);
+      let p00: number;
+      let p10: number;
+      let p01: number;
+      let p11: number;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < cols && y0 + 1 < rows) {
+        // All four neighbours inside: direct reads (most pixels, and the hot path).
+        const i = srcOffset + y0 * cols + x0;
+        p00 = src[i]!;
+        p10 = src[i + 1]!;
+        p01 = src[i + cols]!;
+        p11 = src[i + cols + 1]!;
+      } else if (x0 < -1 || y0 < -1 || x0 >= cols || y0 >= rows) {
+        dst[dstOffset + y * cols + x] = 0;
+        continue;
+      } else {
+        p00 = pixelAt(src, srcOffset, rows, cols, x0, y0);
+        p10 = pixelAt(src, srcOffset, rows, cols, x0 + 1, y0);
+        p01 = pixelAt(src, srcOffset, rows, cols, x0, y0 + 1);
+        p11 = pixelAt(src, srcOffset, rows, cols, x0 + 1, y0 + 1);
+      }
       dst[dstOffset + y * cols + x] =
         (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
     }
