@@ -12,6 +12,7 @@
  *   dβ = Σdy,  dγ = Σdy·x̂,  dx = γ·invStd · (dy − dβ/M − x̂ · dγ/M)
  */
 import {
+  add,
   customGrad,
   engine,
   type GradSaveFunc,
@@ -20,12 +21,17 @@ import {
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
+  moments,
+  mul,
   type NamedAttrMap,
   registerKernel,
+  rsqrt,
+  sub,
   type Tensor,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { batchNormTrainGradWasm, batchNormTrainWasm } from './batch-norm-train-wasm';
+import { s4KernelSwitch } from './kernel-switch';
 import { runTypedArrayKernel } from './typed-array-kernel';
 
 export const S4_BATCH_NORM_TRAIN = 'S4BatchNormTrain';
@@ -154,6 +160,7 @@ export function batchNormTrainFused(
   eps: number,
   onBatchStats?: (stats: BatchNormBatchStats) => void,
 ): Tensor {
+  if (!s4KernelSwitch.enabled) return batchNormTrainTfjsOps(x, gamma, beta, eps, onBatchStats);
   // initBackend registers these; registering here too keeps the function usable on its own.
   if (getKernel(S4_BATCH_NORM_TRAIN, getBackend()) === undefined) {
     for (const config of batchNormTrainKernelConfigs) {
@@ -184,4 +191,18 @@ export function batchNormTrainFused(
     };
   });
   return op(x, gamma, beta);
+}
+
+/** The same computation from stock tfjs ops and autodiff: the baseline S4's kernels replace. */
+function batchNormTrainTfjsOps(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+  onBatchStats?: (stats: BatchNormBatchStats) => void,
+): Tensor {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = moments(x, axes);
+  onBatchStats?.({ mean, variance, count: x.size / (gamma.size || 1) });
+  return add(mul(mul(sub(x, mean), rsqrt(add(variance, eps))), gamma), beta);
 }

@@ -12,6 +12,7 @@ import {
 import { batchNormTrainKernelConfigs } from './batch-norm-train';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
+import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
 
 const S4_WASM_KERNELS: readonly KernelConfig[] = [
@@ -50,10 +51,12 @@ export function registerWasmTrainingKernels(): void {
 
 /**
  * Switches between S4's wasm kernels (the default) and tfjs's stock ones, for benchmarks and
- * bisecting: `false` restores tfjs's kernels where it has them and leaves S4's where it has
- * none (tfjs has no `Conv2DBackpropFilter` on wasm, so conv training needs ours either way).
+ * bisecting: `false` restores tfjs's kernels where it has them, makes `batchNormTrainFused`
+ * fall back to tfjs ops and autodiff, and leaves S4's kernels where tfjs has none (it has no
+ * `Conv2DBackpropFilter` on wasm, so conv training needs ours either way).
  */
 export function useS4WasmKernels(enabled: boolean): void {
+  s4KernelSwitch.enabled = enabled;
   if (enabled) {
     registerWasmTrainingKernels();
     return;
