@@ -1,0 +1,154 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist } from '@s4/mnist-data';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// The real `s4` bin on a checkpoint it trained itself (a short run: these tests check the
+// plumbing and the errors; accuracy is checked on the shipped weights and in train.test.ts).
+const root = join(import.meta.dirname, '../../..');
+const bin = join(root, 'packages/cli/dist/bin.js');
+const work = mkdtempSync(join(tmpdir(), 's4-evaluate-'));
+const checkpoint = join(work, 'run', 'last');
+
+const s4 = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8' });
+
+beforeAll(() => {
+  if (!existsSync(bin) || !existsSync(join(root, 'packages/models/dist/index.js'))) {
+    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+  const trained = s4(
+    'train',
+    '--limit',
+    '512',
+    '--epochs',
+    '1',
+    '--test-limit',
+    '100',
+    '--out',
+    'run',
+  );
+  expect(trained.status, trained.stderr).toBe(0);
+}, 900_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** An MNIST test digit as a PNG the way a user might draw it: big, dark on white, RGB. */
+function digitPng(pixels: Uint8Array, scale: number): Buffer {
+  const size = 28 * scale + 20;
+  const png = new PNG({ width: size, height: size });
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const sy = Math.floor((y - 10) / scale);
+      const sx = Math.floor((x - 10) / scale);
+      const ink = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? (pixels[sy * 28 + sx] as number) : 0;
+      const i = (y * size + x) * 4;
+      png.data[i] = 255 - ink;
+      png.data[i + 1] = 255 - ink;
+      png.data[i + 2] = 255 - ink;
+      png.data[i + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+describe('s4 evaluate', () => {
+  test('--json reports the checkpoint on the test images', () => {
+    const result = s4('evaluate', '--checkpoint', checkpoint, '--limit', '300', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report)).toEqual([
+      'model',
+      'params',
+      'count',
+      'correct',
+      'accuracy',
+      'loss',
+    ]);
+    expect(report).toMatchObject({ model: 's4', params: 7738, count: 300 });
+    expect(report.accuracy).toBeCloseTo((100 * report.correct) / 300, 10);
+    expect(report.loss).toBeGreaterThan(0);
+  });
+
+  test('the same images give the same numbers as the run measured', () => {
+    const metrics = JSON.parse(readFileSync(join(work, 'run', 'metrics.jsonl'), 'utf8').trim());
+    const report = JSON.parse(
+      s4('evaluate', '--checkpoint', checkpoint, '--limit', '100', '--json').stdout,
+    );
+    expect(report.correct).toBe(metrics.testCorrect);
+    expect(report.loss).toBeCloseTo(metrics.testLoss, 5);
+  });
+
+  test('a checkpoint of another architecture names the tensor and both shapes (exit 2)', () => {
+    const result = s4('evaluate', '--model', 'seed-arch1', '--checkpoint', checkpoint);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /"0\.weight".*\[3, 3, 1, 32\].*\[3, 3, 1, 8\]|"0\.weight".*\[3, 3, 1, 8\].*\[3, 3, 1, 32\]/,
+    );
+  });
+
+  test('a missing checkpoint and an unknown model are usage errors', () => {
+    const missing = s4('evaluate', '--checkpoint', join(work, 'nowhere'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(join(work, 'nowhere', 'model.json'));
+    const unknown = s4('evaluate', '--model', 'vgg16');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Unknown model "vgg16"');
+  });
+});
+
+describe('s4 predict', () => {
+  test('reads PNG digits of any size and prints the digit and top-3 probabilities', async () => {
+    const test = await loadMnist({ split: 'test', limit: 3, download: false });
+    const files = [0, 1, 2].map((i) => {
+      const file = join(work, `digit-${i}.png`);
+      writeFileSync(file, digitPng(test.images.subarray(i * 784, (i + 1) * 784), 2 + i));
+      return file;
+    });
+    const json = s4('predict', ...files, '--checkpoint', checkpoint, '--json');
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(files);
+    for (const line of lines) {
+      expect(line.top3).toHaveLength(3);
+      expect(line.digit).toBe(line.top3[0].digit);
+      const p = line.top3.map((t: { probability: number }) => t.probability);
+      expect(p[0]).toBeGreaterThanOrEqual(p[1]);
+      expect(p[1]).toBeGreaterThanOrEqual(p[2]);
+      expect(p[0] + p[1] + p[2]).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    const text = s4('predict', files[0] as string, '--checkpoint', checkpoint);
+    expect(text.stdout).toMatch(
+      /^.*digit-0\.png: \d {2}\(\d \d+\.\d%, \d \d+\.\d%, \d \d+\.\d%\)$/m,
+    );
+  });
+
+  test('a file that is not a PNG, a missing file and a blank image are usage errors', () => {
+    const notPng = join(work, 'notes.png');
+    writeFileSync(notPng, 'just text');
+    const blank = join(work, 'blank.png');
+    const png = new PNG({ width: 40, height: 30 });
+    png.data.fill(255);
+    writeFileSync(blank, PNG.sync.write(png));
+    for (const [file, message] of [
+      [notPng, /notes\.png: expected a PNG image/],
+      [join(work, 'missing.png'), /missing\.png: cannot read it \(ENOENT\)/],
+      [blank, /blank\.png: The 40×30 image has no visible digit/],
+    ] as const) {
+      const result = s4('predict', file, '--checkpoint', checkpoint);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});
