@@ -10,13 +10,18 @@ const packageDir = resolve(import.meta.dirname, '..');
 let scratch: string;
 let tarball: string;
 
+// The settings pnpm and turbo pass to scripts (npm_config_*, npm_package_*, …) stay out of the
+// scratch install; the rest of the environment (PATH, HOME, any proxy) is kept.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_|PNPM_)/i.test(key)),
+);
+
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    // A clean environment for npm: no workspace or pnpm settings leak into the scratch install.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: 'false' },
+    env: { ...cleanEnv, npm_config_update_notifier: 'false' },
   });
 }
 
