@@ -1,0 +1,55 @@
+/** Messages between the train demo and its Web Worker (structured-clone friendly). */
+
+export interface TrainRequest {
+  type: 'start';
+  /** Zoo model name. */
+  model: string;
+  /** First N training images of MNIST. */
+  trainCount: number;
+  /** First N test images, evaluated after every epoch. */
+  testCount: number;
+  epochs: number;
+  batchSize: number;
+  /** Absolute URLs (a worker resolves relative URLs against its own script). */
+  wasmUrl: string;
+  mnistUrl: string;
+}
+
+export type TrainControl = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+
+export type TrainMessage =
+  | { type: 'status'; text: string }
+  | {
+      type: 'ready';
+      model: string;
+      parameters: number;
+      backend: string;
+      simd: boolean;
+      threads: boolean;
+      totalSteps: number;
+    }
+  | {
+      type: 'batch';
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      step: number;
+      loss: number;
+      accuracy: number;
+      lr: number;
+      imagesPerSec: number;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      trainLoss: number;
+      trainAccuracy: number;
+      testLoss?: number;
+      testAccuracy?: number;
+      seconds: number;
+    }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'done'; status: 'completed' | 'aborted'; steps: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,131 @@
+/// <reference lib="webworker" />
+/**
+ * The train demo's Web Worker: loads MNIST from the site, builds a zoo model and trains it with
+ * @s4/core's `fit` on the wasm backend, reporting every batch, so the page stays responsive.
+ */
+import { fit, initBackend } from '@s4/core';
+import { loadMnist } from '@s4/mnist-data';
+import {
+  augmentOptions,
+  createModel,
+  createOptimizer,
+  createScheduler,
+  getZooModel,
+} from '@s4/models';
+import type { TrainControl, TrainMessage, TrainRequest } from './train-protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (message: TrainMessage) => self.postMessage(message);
+
+let abort: AbortController | undefined;
+let paused: { promise: Promise<void>; resume: () => void } | undefined;
+
+self.addEventListener('message', (event: MessageEvent<TrainRequest | TrainControl>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'start':
+      train(message).catch((error: unknown) =>
+        post({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+      );
+      break;
+    case 'pause':
+      if (paused === undefined) {
+        let resume = () => {};
+        const promise = new Promise<void>((resolve) => {
+          resume = resolve;
+        });
+        paused = { promise, resume };
+      }
+      break;
+    case 'resume':
+      paused?.resume();
+      paused = undefined;
+      post({ type: 'resumed' });
+      break;
+    case 'stop':
+      abort?.abort();
+      paused?.resume();
+      paused = undefined;
+      break;
+  }
+});
+
+async function train(request: TrainRequest): Promise<void> {
+  abort = new AbortController();
+  post({ type: 'status', text: 'Starting tfjs on the wasm backend…' });
+  const info = await initBackend({ backend: 'wasm', wasmPaths: request.wasmUrl });
+  post({ type: 'status', text: 'Loading MNIST from this site (SHA-256 checked)…' });
+  const [trainData, testData] = await Promise.all([
+    loadMnist({ split: 'train', baseUrl: request.mnistUrl, limit: request.trainCount }),
+    loadMnist({ split: 'test', baseUrl: request.mnistUrl, limit: request.testCount }),
+  ]);
+  const zooModel = getZooModel(request.model);
+  const model = createModel(zooModel);
+  const optimizer = createOptimizer(zooModel.recipe.optimizer, model);
+  const stepsPerEpoch = Math.ceil(trainData.count / request.batchSize);
+  // The recipe's schedule, compressed into the demo's few epochs.
+  const scheduler = createScheduler(zooModel.recipe.scheduler, optimizer, {
+    epochs: request.epochs,
+    stepsPerEpoch,
+  });
+  post({
+    type: 'ready',
+    model: zooModel.name,
+    parameters: model.numParameters(),
+    backend: info.backend,
+    simd: info.simd,
+    threads: self.crossOriginIsolated,
+    totalSteps: stepsPerEpoch * request.epochs,
+  });
+  let steps = 0;
+  try {
+    const result = await fit(model, trainData, {
+      epochs: request.epochs,
+      batchSize: request.batchSize,
+      optimizer,
+      ...(scheduler === undefined ? {} : { scheduler }),
+      ...(augmentOptions(zooModel.recipe.augment) === undefined
+        ? {}
+        : { augment: augmentOptions(zooModel.recipe.augment)! }),
+      seed: zooModel.recipe.seed,
+      testData,
+      signal: abort.signal,
+      async onEvent(event) {
+        if (event.type === 'batchEnd') {
+          steps = event.step;
+          post({
+            type: 'batch',
+            epoch: event.epoch,
+            epochs: event.epochs,
+            batch: event.batch,
+            batches: event.batches,
+            step: event.step,
+            loss: event.loss,
+            accuracy: event.accuracy,
+            lr: event.lr,
+            imagesPerSec: event.imagesPerSec,
+          });
+          // Pausing holds fit between two batches until the page resumes (or stops) it.
+          if (paused !== undefined) {
+            post({ type: 'paused' });
+            await paused.promise;
+          }
+        } else if (event.type === 'epochEnd') {
+          post({
+            type: 'epoch',
+            epoch: event.epoch,
+            trainLoss: event.trainLoss,
+            trainAccuracy: event.trainAccuracy,
+            ...(event.testLoss === undefined ? {} : { testLoss: event.testLoss }),
+            ...(event.testAccuracy === undefined ? {} : { testAccuracy: event.testAccuracy }),
+            seconds: event.seconds,
+          });
+        }
+      },
+    });
+    post({ type: 'done', status: result.status, steps });
+  } finally {
+    model.dispose();
+  }
+}

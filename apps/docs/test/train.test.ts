@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, collectProblems, openSite, type Site } from './support/site';
+
+let site: Site;
+let page: Page;
+let problems: string[];
+beforeAll(async () => {
+  site = await openSite();
+  page = await (
+    await site.browser.newContext({ viewport: { width: 1280, height: 1100 } })
+  ).newPage();
+  problems = collectProblems(page, site.url);
+  await page.goto(`${site.url}/demos/train`, { waitUntil: 'load' });
+  await page.waitForSelector('[data-testid=train-model] option', { state: 'attached' });
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+const demo = () => page.getByTestId('train-demo');
+const losses = async () =>
+  ((await demo().getAttribute('data-losses')) ?? '').split(',').filter(Boolean).map(Number);
+
+/** Longest gap between timer ticks on the page's main thread since the probe started. */
+async function startResponsivenessProbe(): Promise<void> {
+  await page.evaluate(() => {
+    const probe = globalThis as unknown as { maxGap: number };
+    probe.maxGap = 0;
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      probe.maxGap = Math.max(probe.maxGap, now - last);
+      last = now;
+    }, 20);
+  });
+}
+
+describe('the train-in-the-browser demo', () => {
+  it('trains the s4 model on MNIST in a worker: the loss falls and the page stays responsive', async () => {
+    await page.getByTestId('train-count').selectOption('1280');
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-batch-size').selectOption('64');
+    await startResponsivenessProbe();
+    await page.getByTestId('train-start').click();
+    await expect
+      .poll(() => demo().getAttribute('data-state'), { timeout: 180_000, interval: 500 })
+      .toBe('done');
+    const values = await losses();
+    expect(values).toHaveLength(20);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // ln 10 ≈ 2.30 is the loss of a network that knows nothing.
+    expect(mean(values.slice(0, 3))).toBeGreaterThan(1.5);
+    expect(mean(values.slice(-5))).toBeLessThan(0.75 * mean(values.slice(0, 3)));
+    const testAccuracy = await page
+      .locator('[data-testid=train-epochs-table] tbody tr td')
+      .nth(4)
+      .textContent();
+    expect(Number.parseFloat(testAccuracy ?? '')).toBeGreaterThan(30);
+    // The chart got every batch (loss and accuracy) and the test point of the epoch.
+    expect(await page.getByTestId('train-chart').getAttribute('data-points')).toBe(
+      String(2 * 20 + 2),
+    );
+    const maxGap = await page.evaluate(() => (globalThis as unknown as { maxGap: number }).maxGap);
+    expect(maxGap).toBeLessThan(500);
+    await demo().screenshot({ path: join(artifactsDir, 'train.png') });
+  });
+
+  it('pauses, resumes and stops between batches', async () => {
+    await page.getByTestId('train-count').selectOption('6000');
+    await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-start').click();
+    await expect.poll(async () => (await losses()).length, { timeout: 120_000 }).toBeGreaterThan(3);
+    await page.getByTestId('train-pause').click();
+    await expect.poll(() => demo().getAttribute('data-state'), { timeout: 30_000 }).toBe('paused');
+    const atPause = (await losses()).length;
+    await page.waitForTimeout(1500);
+    expect((await losses()).length).toBe(atPause);
+    await page.getByTestId('train-pause').click();
+    await expect
+      .poll(async () => (await losses()).length, { timeout: 60_000 })
+      .toBeGreaterThan(atPause + 2);
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => demo().getAttribute('data-state'), { timeout: 60_000 }).toBe('stopped');
+    expect(await page.getByTestId('train-status').textContent()).toMatch(
+      /^Stopped after \d+ steps\.$/,
+    );
+    expect((await losses()).length).toBeLessThan(2 * 94);
+    expect(problems).toEqual([]);
+  });
+});
