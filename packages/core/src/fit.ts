@@ -22,10 +22,15 @@ export interface BatchEndEvent {
   batches: number;
   /** Optimizer steps since the start of training. */
   step: number;
+  /** Images in this batch (the last one of an epoch may be smaller). */
+  size: number;
   /** Mean loss of this batch. */
   loss: number;
   /** Accuracy on this batch. */
   accuracy: number;
+  /** Running mean loss and accuracy over the epoch so far (what a progress bar shows). */
+  epochLoss: number;
+  epochAccuracy: number;
   /** Learning rate this step used. */
   lr: number;
   /** Training throughput so far in this epoch. */
@@ -42,6 +47,9 @@ export interface EpochSummary {
   testAccuracy?: number;
   /** Wall time of the epoch's training steps plus its evaluation. */
   seconds: number;
+  /** Wall time of the training steps alone, and the training throughput it gives. */
+  trainSeconds: number;
+  trainImagesPerSec: number;
   /** Learning rate at the end of the epoch (after the scheduler's step). */
   lr: number;
 }
@@ -89,43 +97,47 @@ export interface TrainingState {
 export interface FitOptions {
   epochs: number;
   /** Default 64. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   optimizer: Optimizer;
   /** Stepped per batch or per epoch as its `interval` says; ReduceLROnPlateau gets the test
    * loss (the train loss without test data). */
-  scheduler?: Scheduler;
+  scheduler?: Scheduler | undefined;
   /** Random rotation/shift/scale of the training images; none by default. */
-  augment?: AugmentOptions;
+  augment?: AugmentOptions | undefined;
   /** Seeds the data order and augmentation (default 0). Model init and dropout have their own. */
-  seed?: number;
+  seed?: number | undefined;
   /** Evaluated after every epoch. */
-  testData?: ImageDataset;
-  normalization?: Normalization;
+  testData?: ImageDataset | undefined;
+  normalization?: Normalization | undefined;
   /** Default: from the model's last layer ('nll' after LogSoftmax, else 'cross-entropy'). */
-  loss?: LossKind;
+  loss?: LossKind | undefined;
   /** Stops cleanly between two batches; `fit` then resolves with status 'aborted'. */
-  signal?: AbortSignal;
-  onEvent?: (event: FitEvent) => void | Promise<void>;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: FitEvent) => void | Promise<void>) | undefined;
   /** Called with a resumable state after every epoch and on abort (save a checkpoint here). */
-  onCheckpoint?: (state: TrainingState, reason: 'epoch' | 'abort') => void | Promise<void>;
+  onCheckpoint?:
+    | ((state: TrainingState, reason: 'epoch' | 'abort') => void | Promise<void>)
+    | undefined;
   /** Continue from a saved state (the model must already hold the matching weights). */
-  resume?: TrainingState;
+  resume?: TrainingState | undefined;
   /** Images per forward pass when evaluating (default 1000). */
-  evalBatchSize?: number;
+  evalBatchSize?: number | undefined;
   /**
    * Supplies batch (epoch, batch), both 0-based. Default: prepared here in JS. Batch k+1 is
    * requested before step k runs, so a worker-backed source prepares it in parallel.
    */
-  batchSource?: (epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>;
+  batchSource?:
+    | ((epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>)
+    | undefined;
   /**
    * Data-parallel worker threads (Node only, default 1 = train here). With N > 1 every batch is
    * split across N workers and their gradients averaged each step (see `WorkerPool` for what
    * that means for BatchNorm and Dropout); evaluation is split across them too. The model must
    * be a `Sequential` (workers rebuild it from its architecture).
    */
-  workers?: number;
+  workers?: number | undefined;
   /** The built worker entry (default: `parallel-worker.js` of this package's dist). */
-  workerUrl?: URL | string;
+  workerUrl?: URL | string | undefined;
 }
 
 export interface FitResult {
@@ -285,14 +297,18 @@ export async function fit(
           batch: batch + 1,
           batches: perBatch,
           step,
+          size: result.size,
           loss: result.loss,
           accuracy: result.correct / result.size,
+          epochLoss: partial.lossSum / partial.seen,
+          epochAccuracy: partial.correct / partial.seen,
           lr,
           imagesPerSec: elapsed > 0 ? partial.seen / elapsed : 0,
         });
         await yieldToEventLoop();
       }
 
+      const trainSeconds = (performance.now() - epochStart) / 1000;
       const test = options.testData
         ? await evaluate(model, options.testData, {
             batchSize: options.evalBatchSize,
@@ -309,6 +325,8 @@ export async function fit(
         trainAccuracy: partial.correct / partial.seen,
         ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
         seconds: (performance.now() - epochStart) / 1000,
+        trainSeconds,
+        trainImagesPerSec: partial.seen / trainSeconds,
         lr: optimizer.lr,
       };
       history.push(summary);

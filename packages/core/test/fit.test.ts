@@ -92,8 +92,26 @@ for (const [backend, trainCount] of [
       expect(
         epochEnd?.type === 'epochEnd' && epochEnd.test?.confusion.flat().reduce((s, n) => s + n),
       ).toBe(256);
+      // The last batch's running means are the epoch's training loss and accuracy.
+      const lastOfEpoch1 = a.events.filter((e) => e.type === 'batchEnd' && e.epoch === 1).at(-1);
+      expect(lastOfEpoch1?.type === 'batchEnd' && lastOfEpoch1.epochLoss).toBeCloseTo(
+        e1!.trainLoss,
+        12,
+      );
+      expect(lastOfEpoch1?.type === 'batchEnd' && lastOfEpoch1.epochAccuracy).toBe(
+        e1!.trainAccuracy,
+      );
+      expect(e1!.trainSeconds).toBeLessThanOrEqual(e1!.seconds);
+      expect(e1!.trainImagesPerSec).toBeCloseTo(trainCount / e1!.trainSeconds, 6);
       const batchEnd = a.events.find((e) => e.type === 'batchEnd');
-      expect(batchEnd).toMatchObject({ epoch: 1, epochs: 2, batch: 1, batches: steps, step: 1 });
+      expect(batchEnd).toMatchObject({
+        epoch: 1,
+        epochs: 2,
+        batch: 1,
+        batches: steps,
+        step: 1,
+        size: 64,
+      });
       expect(batchEnd?.type === 'batchEnd' && batchEnd.imagesPerSec).toBeGreaterThan(0);
       const firstLr = new OneCycleLR(
         { lr: 0, momentum: 0 },
@@ -240,7 +258,9 @@ describe('fit guards, memory, abort and resume (wasm)', () => {
       expect(result.history).toEqual(
         straightEvents
           .filter((e) => e.type === 'epochEnd')
-          .map(({ type, epochs, test, seconds, ...rest }) => expect.objectContaining(rest)),
+          .map(({ type, epochs, test, seconds, trainSeconds, trainImagesPerSec, ...rest }) =>
+            expect.objectContaining(rest),
+          ),
       );
       for (const run of [straight, first, second]) {
         run.optimizer.dispose();
