@@ -14,6 +14,7 @@ import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
+import { sumWasmConfig } from './sum-leading-axes';
 
 const S4_WASM_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterWasmConfig,
@@ -25,7 +26,10 @@ const S4_WASM_KERNELS: readonly KernelConfig[] = [
 const S4_OWN_KERNELS: readonly KernelConfig[] = [...batchNormTrainKernelConfigs];
 
 /** Names of the wasm kernels S4 registers (added or replacing tfjs's own). */
-export const S4_WASM_KERNEL_NAMES: readonly string[] = S4_WASM_KERNELS.map((k) => k.kernelName);
+export const S4_WASM_KERNEL_NAMES: readonly string[] = [
+  ...S4_WASM_KERNELS.map((k) => k.kernelName),
+  'Sum',
+];
 
 /** tfjs's own wasm kernels that ours replace, kept so benchmarks can compare. */
 const replacedTfjsKernels = new Map<string, KernelConfig>();
@@ -43,6 +47,13 @@ export function registerWasmTrainingKernels(): void {
       unregisterKernel(config.kernelName, 'wasm');
     }
     registerKernel(config);
+  }
+  // Kernels that wrap tfjs's own (fast path here, the rest there) are built around it.
+  const tfjsSum = replacedTfjsKernels.get('Sum') ?? getKernel('Sum', 'wasm');
+  if (tfjsSum !== undefined) {
+    replacedTfjsKernels.set('Sum', tfjsSum);
+    unregisterKernel('Sum', 'wasm');
+    registerKernel(sumWasmConfig(tfjsSum));
   }
   for (const config of S4_OWN_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
