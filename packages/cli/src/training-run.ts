@@ -93,9 +93,6 @@ export async function runTraining(
   ];
   say(table.trimEnd());
   for (const line of header) say(line);
-  if (config.workers > 1) {
-    say('Note: multi-worker training is not available yet; training on one worker.');
-  }
   await run.writeText('summary.txt', table);
   await run.log(
     `# ${new Date().toISOString()} s4 train ${JSON.stringify(config)}`,
@@ -118,12 +115,15 @@ export async function runTraining(
   const bar = new EpochProgressBar(stdout);
   let epochCorrect = 0;
   let epochSeen = 0;
+  // Throughput of the epoch's training steps (fit's epoch seconds also include evaluation).
+  let trainImagesPerSec = 0;
   const onEvent = async (event: FitEvent) => {
     if (event.type === 'batchEnd') {
       if (epochSeen === 0) bar.start(event.batches);
       const size = Math.min(config.batchSize, train.count - (event.batch - 1) * config.batchSize);
       epochCorrect += event.accuracy * size;
       epochSeen += size;
+      trainImagesPerSec = event.imagesPerSec;
       bar.update(
         event.batch,
         `loss=${event.loss.toFixed(4)} batch_id=${event.batch - 1} acc=${((100 * epochCorrect) / epochSeen).toFixed(2)}`,
@@ -144,8 +144,8 @@ export async function runTraining(
         testCorrect: evaluation.correct,
         testCount: evaluation.total,
         lr: event.lr,
-        seconds: event.seconds,
-        trainImagesPerSec: train.count / event.seconds,
+        seconds: trainImagesPerSec > 0 ? train.count / trainImagesPerSec : event.seconds,
+        trainImagesPerSec,
         elapsedSeconds: elapsedBefore + (performance.now() - sessionStart) / 1000,
       };
       metrics.push(m);
@@ -163,8 +163,9 @@ export async function runTraining(
 
   let status: 'completed' | 'aborted';
   try {
-    // The one training call: `config.workers` is where data-parallel training plugs in.
+    // `workers` > 1: data-parallel across worker threads (see @s4/core's WorkerPool).
     const result = await fit(model, train, {
+      workers: config.workers,
       epochs: config.epochs,
       batchSize: config.batchSize,
       optimizer,
