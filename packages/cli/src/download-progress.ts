@@ -3,7 +3,13 @@ import { SingleBar } from 'cli-progress';
 
 const CELLS = ' ▏▎▍▌▋▊▉';
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)}MB`;
+/** Bytes in MB from one megabyte, else in kB, like tqdm's unit_scale. */
+const unitFor = (bytes: number) =>
+  bytes >= 1e6 ? { size: 1e6, name: 'MB' } : { size: 1e3, name: 'kB' };
+const scaled = (bytes: number) => {
+  const unit = unitFor(bytes);
+  return `${(bytes / unit.size).toFixed(1)}${unit.name}`;
+};
 
 function interval(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -22,9 +28,9 @@ export function formatDownloadLine(
   width = 10,
 ): string {
   const rate = elapsedSeconds > 0 ? receivedBytes / elapsedSeconds : undefined;
-  const speed = rate === undefined ? '?MB/s' : `${megabytes(rate)}/s`;
+  const speed = rate === undefined ? '?B/s' : `${scaled(rate)}/s`;
   if (totalBytes === undefined || totalBytes <= 0) {
-    return `${file}: ${megabytes(receivedBytes)} [${interval(elapsedSeconds)}, ${speed}]`;
+    return `${file}: ${scaled(receivedBytes)} [${interval(elapsedSeconds)}, ${speed}]`;
   }
   const fraction = Math.min(1, receivedBytes / totalBytes);
   const eighths = Math.floor(fraction * width * 8);
@@ -33,7 +39,9 @@ export function formatDownloadLine(
   const left =
     rate === undefined || rate === 0 ? '?' : interval((totalBytes - receivedBytes) / rate);
   const percent = `${Math.round(fraction * 100)}%`.padStart(4);
-  return `${file}: ${percent}|${bar}| ${(receivedBytes / 1e6).toFixed(1)}/${megabytes(totalBytes)} [${interval(elapsedSeconds)}<${left}, ${speed}]`;
+  const unit = unitFor(totalBytes);
+  const sizes = `${(receivedBytes / unit.size).toFixed(1)}/${(totalBytes / unit.size).toFixed(1)}${unit.name}`;
+  return `${file}: ${percent}|${bar}| ${sizes} [${interval(elapsedSeconds)}<${left}, ${speed}]`;
 }
 
 /**
@@ -45,6 +53,7 @@ export class DownloadProgressBar {
   #bar: SingleBar | undefined;
   #current: DownloadProgress | undefined;
   #started = 0;
+  #lastReport = 0;
 
   constructor(stream: NodeJS.WriteStream = process.stderr) {
     this.#stream = stream;
@@ -55,6 +64,9 @@ export class DownloadProgressBar {
     if (progress.url !== this.#current?.url) {
       this.finish();
       this.#started = performance.now();
+      // Set before the bar starts: starting draws a first line from them.
+      this.#current = progress;
+      this.#lastReport = this.#started;
       if (this.#stream.isTTY) {
         this.#bar = new SingleBar({
           stream: this.#stream,
@@ -66,6 +78,7 @@ export class DownloadProgressBar {
       }
     }
     this.#current = progress;
+    this.#lastReport = performance.now();
     this.#bar?.update(progress.receivedBytes);
   };
 
@@ -84,7 +97,8 @@ export class DownloadProgressBar {
 
   #line(): string {
     const p = this.#current!;
-    const elapsed = (performance.now() - this.#started) / 1000;
+    // Up to the last report, so that checking the file afterwards does not count as download.
+    const elapsed = (this.#lastReport - this.#started) / 1000;
     return formatDownloadLine(p.file, p.receivedBytes, p.totalBytes, elapsed);
   }
 }

@@ -66,19 +66,25 @@ function pixels2x2() {
 describe('formatDownloadLine', () => {
   it('reads like tqdm, in megabytes', () => {
     expect(formatDownloadLine('a.gz', 800_000, 1_600_000, 2)).toBe(
-      'a.gz:  50%|█████     | 0.8/1.6MB [00:02<00:02, 0.4MB/s]',
+      'a.gz:  50%|█████     | 0.8/1.6MB [00:02<00:02, 400.0kB/s]',
     );
     expect(formatDownloadLine('a.gz', 1_650_000, 1_650_000, 3)).toBe(
-      'a.gz: 100%|██████████| 1.6/1.6MB [00:03<00:00, 0.6MB/s]',
+      'a.gz: 100%|██████████| 1.6/1.6MB [00:03<00:00, 550.0kB/s]',
     );
     expect(formatDownloadLine('a.gz', 100_000, 1_000_000, 0)).toBe(
-      'a.gz:  10%|█         | 0.1/1.0MB [00:00<?, ?MB/s]',
+      'a.gz:  10%|█         | 0.1/1.0MB [00:00<?, ?B/s]',
+    );
+  });
+
+  it('uses kB below a megabyte, like tqdm’s unit scaling', () => {
+    expect(formatDownloadLine('c.gz', 28_881, 28_881, 0.1)).toBe(
+      'c.gz: 100%|██████████| 28.9/28.9kB [00:00<00:00, 288.8kB/s]',
     );
   });
 
   it('without a known length shows bytes so far', () => {
     expect(formatDownloadLine('b.gz', 2_500_000, undefined, 5)).toBe(
-      'b.gz: 2.5MB [00:05, 0.5MB/s]',
+      'b.gz: 2.5MB [00:05, 500.0kB/s]',
     );
   });
 });

@@ -101,6 +101,21 @@ beforeAll(async () => {
       response.write(body.subarray(0, body.length >> 1), () => stalled());
       return;
     }
+    if (mode === 'slow' && body !== undefined) {
+      // Eight parts, 150 ms apart, so that a terminal sees the bar move.
+      response.writeHead(200, { 'content-length': body.length });
+      const part = Math.ceil(body.length / 8);
+      let sent = 0;
+      const next = () => {
+        if (response.destroyed) return;
+        response.write(body.subarray(sent, sent + part));
+        sent += part;
+        if (sent < body.length) setTimeout(next, 150);
+        else response.end();
+      };
+      next();
+      return;
+    }
     if (mode !== 'ok' || body === undefined) return void response.writeHead(500).end();
     response.writeHead(200, { 'content-length': body.length }).end(body);
   });
@@ -335,7 +350,7 @@ describe('s4 data fetch', () => {
       { S4_DATA_DIR: cache },
     );
     expect(stderr).toMatch(
-      /^train-images-idx3-ubyte\.gz: 100%\|██████████\| \d+\.\d\/\d+\.\dMB \[\d\d:\d\d<00:00, [\d.]+MB\/s\]$/m,
+      /^train-images-idx3-ubyte\.gz: 100%\|██████████\| (\d+\.\d)\/\1MB \[\d\d:\d\d<00:00, [\d.]+[kM]B\/s\]$/m,
     );
     expect(stderr.match(/100%\|/g)).toHaveLength(4);
     expect(code).toBe(0);
@@ -348,6 +363,31 @@ describe('s4 data fetch', () => {
         sha256(await readFile(join(mnistDir, name))),
       );
     }
+  });
+
+  it('on a terminal the bar redraws in place (a real pseudo-terminal, through script(1))', async () => {
+    const cache = await scratchDir();
+    const command = `'${process.execPath}' '${bin}' data fetch --mirror ${base}/slow/`;
+    const { code, stdout } = await new Promise<Result>((done, fail) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], {
+        env: { ...process.env, S4_DATA_DIR: cache, COLUMNS: '120' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      child.on('error', fail);
+      child.on('close', (exitCode) => done({ code: exitCode, stdout: out, stderr: '' }));
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('\x1b[?25l'); // cli-progress hides the cursor while drawing
+    const percents = new Set(
+      [...stdout.matchAll(/train-images-idx3-ubyte\.gz: +(\d+)%/g)].map((m) => Number(m[1])),
+    );
+    expect(percents.size).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...percents)).toBe(100);
+    expect(stdout).toContain(`MNIST is ready in ${cache}`);
   });
 
   it('a download killed halfway leaves nothing in the cache; the next fetch completes', async () => {
