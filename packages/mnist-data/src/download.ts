@@ -49,6 +49,7 @@ export async function downloadMnistFile(
       return { bytes, mirror, url };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (error instanceof CallbackError) throw error.error;
       const reason = error instanceof Error ? error.message : String(error);
       failures.push(reason.startsWith(url) ? reason : `${url}: ${reason}`);
     }
@@ -58,6 +59,11 @@ export async function downloadMnistFile(
     `${fileName}: every mirror failed (${mirrors.length} tried)${failures.map((f) => `\n  - ${f}`).join('')}`,
     { file: fileName },
   );
+}
+
+/** Wraps an error thrown by the caller's onProgress: theirs to see, not a mirror's failure. */
+class CallbackError {
+  constructor(readonly error: unknown) {}
 }
 
 async function fetchBody(
@@ -78,7 +84,15 @@ async function fetchBody(
   const chunks: Uint8Array[] = [];
   let receivedBytes = 0;
   const reader = response.body.getReader();
-  options.onProgress?.({ file: fileName, url, receivedBytes, totalBytes });
+  const report = () => {
+    try {
+      options.onProgress?.({ file: fileName, url, receivedBytes, totalBytes });
+    } catch (error) {
+      reader.cancel().catch(() => {});
+      throw new CallbackError(error);
+    }
+  };
+  report();
   for (;;) {
     let result: ReadableStreamReadResult<Uint8Array>;
     try {
@@ -95,7 +109,7 @@ async function fetchBody(
     if (result.done) break;
     chunks.push(result.value);
     receivedBytes += result.value.length;
-    options.onProgress?.({ file: fileName, url, receivedBytes, totalBytes });
+    report();
   }
   if (totalBytes !== undefined && receivedBytes !== totalBytes) {
     throw new MnistDataError(

@@ -210,6 +210,22 @@ describe('download from mirrors (real HTTP server on 127.0.0.1)', () => {
   });
 });
 
+describe('an onProgress callback that throws', () => {
+  it('rejects with its error instead of blaming the mirror and trying the next', async () => {
+    const cacheDir = await scratchDir('dl');
+    requests.length = 0;
+    const bug = new TypeError('bug in the progress display');
+    const loading = loadFrom(cacheDir, [mirror('ok'), mirror('ok')], {
+      onProgress: () => {
+        throw bug;
+      },
+    });
+    await expect(loading).rejects.toBe(bug);
+    expect(requests).toEqual(['ok/t10k-images-idx3-ubyte.gz']);
+    expect(await readdir(cacheDir)).toEqual([]);
+  });
+});
+
 describe('temporary files of killed writers', () => {
   it('are removed once stale, while fresh ones (a concurrent writer) are kept', async () => {
     const cacheDir = await scratchDir('tmp');
