@@ -11,13 +11,13 @@ import { yieldToEventLoop } from './yield';
 
 export interface EvaluateOptions {
   /** Images per forward pass (default 1000): memory against speed, same result. */
-  batchSize?: number;
-  normalization?: Normalization;
+  batchSize?: number | undefined;
+  normalization?: Normalization | undefined;
   /** Default: from the model's last layer (see lossKindFor). */
-  loss?: LossKind;
+  loss?: LossKind | undefined;
   /** Called after each batch with the images done so far (for a progress bar). */
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /**
    * Runs the eval-mode forward of one batch elsewhere (fit passes its data-parallel workers'
    * `predict`); default: here, on `model`. Must return per-example losses and predictions.

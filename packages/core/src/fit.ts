@@ -99,9 +99,13 @@ export interface FitOptions {
   /** Default 64. */
   batchSize?: number | undefined;
   optimizer: Optimizer;
-  /** Stepped per batch or per epoch as its `interval` says; ReduceLROnPlateau gets the test
-   * loss (the train loss without test data). */
+  /** Stepped per batch or per epoch as its `interval` says; ReduceLROnPlateau gets `monitor`. */
   scheduler?: Scheduler | undefined;
+  /**
+   * The metric handed to an epoch scheduler's `step` (ReduceLROnPlateau): default 'testLoss',
+   * or 'trainLoss' without test data. Use mode 'max' on the scheduler for accuracies.
+   */
+  monitor?: 'testLoss' | 'testAccuracy' | 'trainLoss' | 'trainAccuracy' | undefined;
   /** Random rotation/shift/scale of the training images; none by default. */
   augment?: AugmentOptions | undefined;
   /** Seeds the data order and augmentation (default 0). Model init and dropout have their own. */
@@ -177,6 +181,13 @@ export async function fit(
   const lossKind = options.loss ?? lossKindFor(model);
   const perBatch = batches.batchesPerEpoch;
   const workers = options.workers ?? 1;
+  const monitor = options.monitor ?? (options.testData ? 'testLoss' : 'trainLoss');
+  if (monitor.startsWith('test') && !options.testData) {
+    throw new CoreError(
+      'BAD_ARGUMENT',
+      `fit monitor: '${monitor}' needs testData, which is missing`,
+    );
+  }
   if (!(Number.isInteger(workers) && workers >= 1)) {
     throw new CoreError('BAD_ARGUMENT', `fit workers: expected an integer >= 1, found ${workers}`);
   }
@@ -318,7 +329,15 @@ export async function fit(
           })
         : undefined;
       const trainLoss = partial.lossSum / partial.seen;
-      if (scheduler?.interval === 'epoch') scheduler.step(test ? test.loss : trainLoss);
+      if (scheduler?.interval === 'epoch') {
+        const metrics = {
+          testLoss: test?.loss,
+          testAccuracy: test?.accuracy,
+          trainLoss,
+          trainAccuracy: partial.correct / partial.seen,
+        };
+        scheduler.step(metrics[monitor]);
+      }
       const summary: EpochSummary = {
         epoch: epoch + 1,
         trainLoss,

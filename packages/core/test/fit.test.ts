@@ -269,6 +269,34 @@ describe('fit guards, memory, abort and resume (wasm)', () => {
     });
   }
 
+  it('hands the monitored metric to ReduceLROnPlateau once per epoch', async () => {
+    const model = tinyNet(8);
+    const optimizer = new SGD(model.namedParameters(), { lr: 0.04 });
+    // 'max' needing a gain of 1 (100 points of accuracy): only the first epoch improves.
+    const scheduler = new ReduceLROnPlateau(optimizer, {
+      mode: 'max',
+      patience: 0,
+      factor: 0.5,
+      threshold: 1,
+      thresholdMode: 'abs',
+    });
+    const data = sliceDataset(train, 0, 64);
+    const { history } = await fit(model, data, {
+      epochs: 3,
+      batchSize: 32,
+      optimizer,
+      scheduler,
+      monitor: 'trainAccuracy',
+    });
+    expect(history.map((h) => h.lr)).toEqual([0.04, 0.02, 0.01]);
+    expect(scheduler.best).toBe(history[0]!.trainAccuracy);
+    await expect(
+      fit(model, data, { epochs: 1, optimizer, scheduler, monitor: 'testLoss' }),
+    ).rejects.toThrow(/fit monitor: 'testLoss' needs testData, which is missing/);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   it('refuses to resume with different settings', async () => {
     const { model, optimizer, options } = recipe(1);
     const controller = new AbortController();
