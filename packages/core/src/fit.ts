@@ -85,6 +85,7 @@ export interface TrainingState {
   epochs: number;
   batchSize: number;
   seed: number;
+  /** Its tensors are the optimizer's live state variables: save them before disposing it. */
   optimizer: OptimizerState;
   scheduler: SchedulerState | null;
   /** The model's generators (Dropout masks), from `model.getRngState()`. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { MnistData } from '@s4/mnist-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
+import { TrainingBatches } from '../src/data/batches';
 import { sliceDataset } from '../src/data/dataset';
 import { CoreError } from '../src/errors';
 import { type FitEvent, type FitOptions, fit, type TrainingState } from '../src/fit';
@@ -295,6 +296,52 @@ describe('fit guards, memory, abort and resume (wasm)', () => {
     ).rejects.toThrow(/fit monitor: 'testLoss' needs testData, which is missing/);
     optimizer.dispose();
     model.dispose();
+  });
+
+  it('asks a batchSource for batch k+1 before step k runs, with the same result', async () => {
+    const data = sliceDataset(train, 0, 128);
+    const runs: Array<{ losses: number[]; log: string[] }> = [];
+    for (const custom of [false, true]) {
+      const { model, optimizer, options } = recipe(1, 1, 4);
+      const reference = new TrainingBatches(data, {
+        batchSize: 32,
+        seed: 42,
+        augment: options.augment,
+      });
+      const log: string[] = [];
+      const events: FitEvent[] = [];
+      await fit(model, data, {
+        ...options,
+        batchSize: 32,
+        testData: undefined,
+        ...(custom
+          ? {
+              batchSource: async (epoch: number, batch: number) => {
+                log.push(`prepare ${epoch}.${batch}`);
+                return reference.prepare(epoch, batch);
+              },
+            }
+          : {}),
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'batchEnd') log.push(`step ${e.batch - 1}`);
+        },
+      });
+      runs.push({ losses: batchLosses(events), log });
+      optimizer.dispose();
+      model.dispose();
+    }
+    expect(runs[1]!.losses).toEqual(runs[0]!.losses);
+    expect(runs[1]!.log).toEqual([
+      'prepare 0.0',
+      'prepare 0.1',
+      'step 0',
+      'prepare 0.2',
+      'step 1',
+      'prepare 0.3',
+      'step 2',
+      'step 3',
+    ]);
   });
 
   it('refuses to resume with different settings', async () => {
