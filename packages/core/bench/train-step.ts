@@ -1,16 +1,17 @@
 /**
- * Training-step throughput of @s4/core on one thread, per model: images/s of a full step
- * (forward, NLL loss, backward, SGD-with-momentum update) at batch 128 on real MNIST images,
- * after warm-up. Runs the built package (dist), as the CLI does. Prints median wall-clock
- * img/s and img per CPU-second of this process (the honest number on a busy machine).
+ * Training-step throughput of @s4/core on one thread, per model: images/s of a full step (the
+ * engine's `trainStep`: forward, NLL loss, backward, SGD with Nesterov momentum) at batch 128 on
+ * real MNIST images, after warm-up. Runs the built package (dist), as the CLI does. Prints the
+ * median wall-clock img/s and img per CPU-second of this process (the honest number on a busy
+ * machine), once with tfjs's stock wasm kernels and once with S4's.
  *
- *   pnpm --filter @s4/core bench                      # every model, S4 kernels vs tfjs's
- *   pnpm --filter @s4/core bench -- --model s4 --steps 30 --profile
+ *   pnpm --filter @s4/core bench
+ *   pnpm --filter @s4/core bench --model s4 --steps 30 --kernels s4 --profile --json
  *
  * `--profile` prints the per-kernel time of one step (tf.profile), forward and backward apart.
  */
 import { parseArgs } from 'node:util';
-import { initBackend, type Module, tf, useS4WasmKernels } from '@s4/core';
+import { initBackend, type Module, SGD, tf, trainStep, useS4WasmKernels } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
 
@@ -41,7 +42,7 @@ const variants = values.kernels === 'both' ? ['tfjs', 's4'] : [values.kernels as
 await initBackend({ backend });
 const train = await loadMnist({ split: 'train' });
 // One normalised batch per step, cycling through the first images: real pixels, no data cost.
-function batchAt(step: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+function batchAt(step: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const start = (step * batchSize) % (train.count - batchSize);
   const pixels = new Float32Array(batchSize * 784);
   const labels = new Int32Array(batchSize);
@@ -53,35 +54,14 @@ function batchAt(step: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   }
   return tf.tidy(() => ({
     x: tf.tensor4d(pixels, [batchSize, 28, 28, 1]),
-    y: tf.oneHot(tf.tensor1d(labels, 'int32'), 10) as tf.Tensor2D,
+    y: tf.tensor1d(labels, 'int32'),
   }));
 }
 
+/** The training engine's own step (forward, loss, backward, SGD with Nesterov momentum). */
 function makeStep(model: Module) {
-  const params = model.namedParameters();
-  const velocity: tf.Tensor[] = params.map(([, v]) => tf.zerosLike(v));
-  const lr = 0.01;
-  const momentum = 0.9;
-  const lossOf = (x: tf.Tensor, y: tf.Tensor) => () =>
-    tf.neg(tf.mean(tf.sum(tf.mul(model.forward(x), y), 1))) as tf.Scalar;
-  return (x: tf.Tensor, y: tf.Tensor): number => {
-    const { value, grads } = tf.variableGrads(
-      lossOf(x, y),
-      params.map(([, v]) => v),
-    );
-    tf.tidy(() => {
-      params.forEach(([, v], i) => {
-        const g = grads[v.name]!;
-        const next = tf.add(tf.mul(velocity[i]!, momentum), g);
-        velocity[i]!.dispose();
-        velocity[i] = tf.keep(next);
-        v.assign(tf.sub(v, tf.mul(next, lr)));
-      });
-    });
-    const loss = value.dataSync()[0]!;
-    tf.dispose([value, ...Object.values(grads)]);
-    return loss;
-  };
+  const optimizer = new SGD(model.namedParameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
+  return (x: tf.Tensor, y: tf.Tensor): number => trainStep(model, optimizer, x, y).loss;
 }
 
 interface Row {
