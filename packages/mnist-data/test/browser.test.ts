@@ -75,8 +75,10 @@ describe('in headless Chromium', () => {
       routes.set(`/corrupt/${name}.gz`, gzipSync(raw));
     }
     let deliver: (value: Record<string, unknown>) => void = () => {};
-    result = new Promise((resolve) => {
+    let fail: (error: Error) => void = () => {};
+    result = new Promise((resolve, reject) => {
       deliver = resolve;
+      fail = reject;
     });
     server = createServer((request, response) => {
       if (request.method === 'POST') {
@@ -116,10 +118,20 @@ describe('in headless Chromium', () => {
       ],
       { stdio: 'ignore' },
     );
+    // A browser that cannot start fails the test at once, not after the timeout.
+    browser.on('error', fail);
+    browser.on('exit', (code, signal) => {
+      fail(new Error(`chromium exited (${code ?? signal}) before the page reported`));
+    });
   });
 
   afterAll(async () => {
-    browser?.kill();
+    // Wait for Chromium to exit before its profile folder is removed.
+    if (browser && browser.exitCode === null && browser.signalCode === null) {
+      const exited = new Promise((done) => browser?.once('exit', done));
+      browser.kill();
+      await exited;
+    }
     server?.closeAllConnections();
     await new Promise((done) => server?.close(done));
     await removeScratchDirs();

@@ -23,7 +23,9 @@ export async function scratchDir(prefix: string): Promise<string> {
 }
 
 export async function removeScratchDirs(): Promise<void> {
-  await Promise.all(scratchDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(
+    scratchDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5 })),
+  );
 }
 
 /** Builds IDX bytes: magic 0 0 type rank, big-endian dims, then `data` as given. */
