@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
+import { register as registerBench } from './commands/bench';
 import { register as registerData } from './commands/data';
 import { register as registerEvaluate } from './commands/evaluate';
 import { register as registerModels } from './commands/models';
@@ -20,6 +21,7 @@ const registrars: Array<(program: Command) => void> = [
   registerPredict,
   registerSummary,
   registerModels,
+  registerBench,
 ];
 
 /** Builds the full `s4` command tree. */

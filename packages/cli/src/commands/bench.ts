@@ -1,0 +1,160 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import {
+  type BackendName,
+  evaluate,
+  fit,
+  initBackend,
+  type PreparedBatch,
+  SGD,
+  sliceDataset,
+  WorkerPool,
+} from '@s4/core';
+import { loadMnist } from '@s4/mnist-data';
+import { createModel, DEFAULT_MODEL, getZooModel, modelNames } from '@s4/models';
+import type { Command } from 'commander';
+import { integerAtLeast, oneOf } from '../cli-options';
+import { UsageError } from '../errors';
+import { EpochProgressBar } from '../progress-bar';
+
+interface BenchOptions {
+  model: string;
+  steps: number;
+  warmup: number;
+  batchSize: number;
+  workers?: number;
+  backend: BackendName;
+  json?: boolean;
+}
+
+/** What `s4 bench --json` prints (one line). */
+export interface BenchResult {
+  model: string;
+  backend: BackendName;
+  workers: number;
+  batchSize: number;
+  steps: number;
+  trainImagesPerSec: number;
+  msPerStep: number;
+  inferImagesPerSec: number;
+  /** 1-minute load average when the run ended: other processes share these cores. */
+  load: number;
+}
+
+/**
+ * Times `steps` optimizer steps of the model after `warmup` untimed ones, through the same
+ * `fit` loop (batch preparation, workers, SGD with Nesterov momentum) that `s4 train` uses, on
+ * real MNIST images without augmentation (as `bench/pytorch_reference.py bench` does); then
+ * inference (eval mode, batches of 1000) over the 10,000 test images with the same workers.
+ */
+export async function runBench(
+  options: BenchOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<BenchResult> {
+  let zoo: ReturnType<typeof getZooModel>;
+  try {
+    zoo = getZooModel(options.model);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { steps, warmup, batchSize, backend } = options;
+  const workers = options.workers ?? availableParallelism();
+  await initBackend({ backend });
+  const [train, test] = await Promise.all([
+    loadMnist({ split: 'train' }),
+    loadMnist({ split: 'test' }),
+  ]);
+  const images = (warmup + steps) * batchSize;
+  if (images > train.count) {
+    throw new UsageError(
+      `--steps ${steps} with --warmup ${warmup} and --batch-size ${batchSize} needs ${images} training images; MNIST has ${train.count}`,
+    );
+  }
+  const model = createModel(zoo, 1);
+  const optimizer = new SGD(model.namedParameters(), { lr: 0.05, momentum: 0.9, nesterov: true });
+  let timedFrom = 0;
+  let timedTo = 0;
+  try {
+    await fit(model, sliceDataset(train, 0, images), {
+      epochs: 1,
+      batchSize,
+      optimizer,
+      seed: 1,
+      workers,
+      onEvent: (event) => {
+        if (event.type !== 'batchEnd') return;
+        if (event.batch === warmup) timedFrom = performance.now();
+        if (event.batch === warmup + steps) timedTo = performance.now();
+        onProgress?.(event.batch, warmup + steps);
+      },
+    });
+    const trainSeconds = (timedTo - timedFrom) / 1000;
+    const pool = workers > 1 ? await WorkerPool.start(model, { workers, loss: 'nll' }) : undefined;
+    let inferSeconds: number;
+    try {
+      const start = performance.now();
+      await evaluate(model, test, {
+        batchSize: 1000,
+        loss: 'nll',
+        ...(pool ? { predictBatch: (b: PreparedBatch) => pool.predict(model, b) } : {}),
+      });
+      inferSeconds = (performance.now() - start) / 1000;
+    } finally {
+      await pool?.close();
+    }
+    return {
+      model: zoo.name,
+      backend,
+      workers,
+      batchSize,
+      steps,
+      trainImagesPerSec: (steps * batchSize) / trainSeconds,
+      msPerStep: (1000 * trainSeconds) / steps,
+      inferImagesPerSec: test.count / inferSeconds,
+      load: loadavg()[0]!,
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('time training steps and test-set inference of a zoo model (images/s)')
+    .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
+    .option('--steps <n>', 'timed training steps', integerAtLeast(1), 30)
+    .option('--warmup <n>', 'untimed steps first (start-up, allocation)', integerAtLeast(1), 3)
+    .option('-b, --batch-size <n>', 'images per step', integerAtLeast(1), 128)
+    .option(
+      '--workers <n>',
+      'data-parallel workers (default: the number of cores)',
+      integerAtLeast(1),
+    )
+    .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
+    .option('--json', 'print one JSON line')
+    .action(async (options: BenchOptions) => {
+      const bar = options.json ? undefined : new EpochProgressBar(process.stderr);
+      let started = false;
+      const result = await runBench(options, (done, total) => {
+        if (!bar) return;
+        if (!started) bar.start(total, 'train steps');
+        started = true;
+        bar.update(done, 'train steps');
+      });
+      bar?.stop();
+      if (options.json) {
+        const { load, ...fields } = result;
+        console.log(JSON.stringify({ ...fields, load }));
+        return;
+      }
+      const cpu = cpus()[0]?.model ?? 'unknown CPU';
+      console.log(
+        [
+          `${result.model} on ${result.backend}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, batch ${result.batchSize} (${cpu}, load ${result.load.toFixed(2)})`,
+          `  training:  ${result.trainImagesPerSec.toFixed(0)} images/s (${result.msPerStep.toFixed(1)} ms per step, ${result.steps} steps)`,
+          `  inference: ${result.inferImagesPerSec.toFixed(0)} images/s (10,000 test images)`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+
+// The real `s4` bin, timing real training steps on real MNIST (a few, to keep CI short).
+const root = join(import.meta.dirname, '../../..');
+const bin = join(root, 'packages/cli/dist/bin.js');
+
+beforeAll(() => {
+  if (!existsSync(bin) || !existsSync(join(root, 'packages/core/dist/parallel-worker.js'))) {
+    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+}, 600_000);
+
+const s4 = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, 'bench', ...args], { cwd: root, encoding: 'utf8' });
+
+describe('s4 bench', () => {
+  test('--json prints the measurement of timed steps on two workers', () => {
+    const result = s4(
+      '--model',
+      'seed-arch2',
+      '--steps',
+      '3',
+      '--warmup',
+      '1',
+      '--workers',
+      '2',
+      '--json',
+    );
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.status).toBe(0);
+    const line = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '');
+    expect(Object.keys(line)).toEqual([
+      'model',
+      'backend',
+      'workers',
+      'batchSize',
+      'steps',
+      'trainImagesPerSec',
+      'msPerStep',
+      'inferImagesPerSec',
+      'load',
+    ]);
+    expect(line).toMatchObject({
+      model: 'seed-arch2',
+      backend: 'wasm',
+      workers: 2,
+      batchSize: 128,
+      steps: 3,
+    });
+    // Consistent units: images/s of the timed steps is batch / seconds per step.
+    expect(line.trainImagesPerSec).toBeCloseTo((128 * 1000) / line.msPerStep, 6);
+    expect(line.msPerStep).toBeGreaterThan(0);
+    expect(line.inferImagesPerSec).toBeGreaterThan(0);
+  });
+
+  test('bad usage exits with code 2 and names the option', () => {
+    const unknown = s4('--model', 'nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/nope/);
+    const tooMany = s4('--steps', '500', '--batch-size', '128');
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr).toMatch(/--steps 500.*needs 64384 training images; MNIST has 60000/);
+    const zero = s4('--steps', '0');
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toMatch(/--steps/);
+  });
+});
