@@ -74,25 +74,26 @@ export const batchNormTrainWasm: KernelFunc = ({ inputs, backend: anyBackend, at
   const scaled = binary(backend, 'Multiply', xHat, gamma);
   const y2d = binary(backend, 'Add', scaled, beta);
   const y = reshape(backend, y2d, x.shape);
+  const xHatOut = reshape(backend, xHat, x.shape);
   release(backend, ones, x2d, centred, squared, xHat, scaled, y2d);
-  return [y, mean, variance, invStd];
+  return [y, mean, variance, invStd, xHatOut];
 };
 
 export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend }) => {
   const backend = anyBackend as KernelBackend;
-  const { dy, x, gamma, mean, invStd } = inputs as Record<
-    'dy' | 'x' | 'gamma' | 'mean' | 'invStd',
-    TensorInfo
-  >;
-  const { m, c } = flat(x);
+  const {
+    dy,
+    xHat: xHatIn,
+    gamma,
+    invStd,
+  } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
+  const { m, c } = flat(xHatIn);
   const wasm = backend as WasmHeapBackend;
   const gammaValues = Float64Array.from(wasm.typedArrayFromHeap(gamma));
   const invStdValues = Float64Array.from(wasm.typedArrayFromHeap(invStd));
   const ones = onesRow(backend, m);
-  const x2d = reshape(backend, x, [m, c]);
+  const xHat = reshape(backend, xHatIn, [m, c]);
   const dy2d = reshape(backend, dy, [m, c]);
-  const centred = binary(backend, 'Sub', x2d, mean);
-  const xHat = binary(backend, 'Multiply', centred, invStd);
   const sumDy = channelSums(backend, ones, dy2d);
   const dyXHat = binary(backend, 'Multiply', dy2d, xHat);
   const sumDyXHat = channelSums(backend, ones, dyXHat);
@@ -113,8 +114,8 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
   const t2 = binary(backend, 'Multiply', xHat, xHatScale);
   const t3 = binary(backend, 'Add', t1, t2);
   const dx2d = binary(backend, 'Add', t3, shift);
-  const dx = reshape(backend, dx2d, x.shape);
-  release(backend, ones, x2d, dy2d, centred, xHat, dyXHat, dyScale, xHatScale, shift);
+  const dx = reshape(backend, dx2d, xHatIn.shape);
+  release(backend, ones, dy2d, xHat, dyXHat, dyScale, xHatScale, shift);
   release(backend, t1, t2, t3, dx2d);
   return [dx, dGamma, dBeta];
 };

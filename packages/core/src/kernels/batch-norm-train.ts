@@ -7,8 +7,8 @@
  *
  * Forward, per channel c over the M = N·H·W positions (sums in float64):
  *   mean = Σx / M,  var = Σx² / M − mean² (biased),  invStd = 1/√(var + eps),
- *   y = x · γ·invStd + (β − mean·γ·invStd)
- * Backward, with x̂ = (x − mean)·invStd recomputed on the fly instead of stored:
+ *   x̂ = (x − mean)·invStd,  y = x̂·γ + β
+ * Backward, from the x̂ = (x − mean)·invStd the forward outputs:
  *   dβ = Σdy,  dγ = Σdy·x̂,  dx = γ·invStd · (dy − dβ/M − x̂ · dγ/M)
  */
 import {
@@ -51,8 +51,8 @@ const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     S4_BATCH_NORM_TRAIN,
     backend as KernelBackend,
     [x, gamma, beta],
-    [x.shape, [C], [C], [C]],
-    ([xv, g, b], [y, meanOut, varOut, invStdOut]) => {
+    [x.shape, [C], [C], [C], x.shape],
+    ([xv, g, b], [y, meanOut, varOut, invStdOut, xHatOut]) => {
       const xs = xv!;
       const sum = new Float64Array(C);
       const sumSq = new Float64Array(C);
@@ -63,8 +63,8 @@ const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
           sumSq[c] = sumSq[c]! + v * v;
         }
       }
-      const scale = new Float64Array(C);
       const shift = new Float64Array(C);
+      const centre = new Float64Array(C);
       for (let c = 0; c < C; c++) {
         const mean = sum[c]! / M;
         const variance = Math.max(0, sumSq[c]! / M - mean * mean);
@@ -72,38 +72,43 @@ const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
         meanOut![c] = mean;
         varOut![c] = variance;
         invStdOut![c] = invStd;
-        scale[c] = g![c]! * invStd;
-        shift[c] = b![c]! - mean * scale[c]!;
+        centre[c] = mean;
+        shift[c] = b![c]!;
       }
       const ys = y!;
+      const xHats = xHatOut!;
       for (let i = 0, base = 0; i < M; i++, base += C) {
-        for (let c = 0; c < C; c++) ys[base + c] = xs[base + c]! * scale[c]! + shift[c]!;
+        for (let c = 0; c < C; c++) {
+          const xHat = (xs[base + c]! - centre[c]!) * invStdOut![c]!;
+          xHats[base + c] = xHat;
+          ys[base + c] = xHat * g![c]! + shift[c]!;
+        }
       }
     },
   );
 };
 
 const batchNormTrainGradKernel: KernelFunc = ({ inputs, backend }) => {
-  const { dy, x, gamma, mean, invStd } = inputs as Record<
-    'dy' | 'x' | 'gamma' | 'mean' | 'invStd',
+  const { dy, xHat, gamma, invStd } = inputs as Record<
+    'dy' | 'xHat' | 'gamma' | 'invStd',
     TensorInfo
   >;
-  const { channels: C, positions: M } = channelsOf(x);
+  const { channels: C, positions: M } = channelsOf(xHat);
   return runTypedArrayKernel(
     S4_BATCH_NORM_TRAIN_GRAD,
     backend as KernelBackend,
-    [dy, x, gamma, mean, invStd],
-    [x.shape, [C], [C]],
-    ([dyv, xv, g, m, s], [dxOut, dGamma, dBeta]) => {
+    [dy, xHat, gamma, invStd],
+    [xHat.shape, [C], [C]],
+    ([dyv, xHatv, g, s], [dxOut, dGamma, dBeta]) => {
       const dys = dyv!;
-      const xs = xv!;
+      const xHats = xHatv!;
       const sumDy = new Float64Array(C);
       const sumDyXHat = new Float64Array(C);
       for (let i = 0, base = 0; i < M; i++, base += C) {
         for (let c = 0; c < C; c++) {
           const d = dys[base + c]!;
           sumDy[c] = sumDy[c]! + d;
-          sumDyXHat[c] = sumDyXHat[c]! + d * (xs[base + c]! - m![c]!) * s![c]!;
+          sumDyXHat[c] = sumDyXHat[c]! + d * xHats[base + c]!;
         }
       }
       const k = new Float64Array(C);
@@ -119,8 +124,7 @@ const batchNormTrainGradKernel: KernelFunc = ({ inputs, backend }) => {
       const dx = dxOut!;
       for (let i = 0, base = 0; i < M; i++, base += C) {
         for (let c = 0; c < C; c++) {
-          const xHat = (xs[base + c]! - m![c]!) * s![c]!;
-          dx[base + c] = k[c]! * (dys[base + c]! - meanDy[c]! - xHat * meanDyXHat[c]!);
+          dx[base + c] = k[c]! * (dys[base + c]! - meanDy[c]! - xHats[base + c]! * meanDyXHat[c]!);
         }
       }
     },
@@ -169,22 +173,23 @@ export function batchNormTrainFused(
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [input, g, b, save] = args as [Tensor, Tensor, Tensor, GradSaveFunc];
-    const [y, mean, variance, invStd] = engine().runKernel(
+    const [y, mean, variance, invStd, xHat] = engine().runKernel(
       S4_BATCH_NORM_TRAIN,
       { x: input, gamma: g, beta: b },
       { eps } as unknown as NamedAttrMap,
-    ) as [Tensor, Tensor, Tensor, Tensor];
+    ) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     onBatchStats?.({ mean, variance, count: input.size / (g.size || 1) });
-    save([input, g, mean, invStd]);
+    // x̂ is kept for the backward pass (one activation-sized tensor, as PyTorch keeps): it
+    // saves recomputing it there.
+    save([xHat, g, invStd]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, gs, ms, is] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const [xHats, gs, is] = saved as [Tensor, Tensor, Tensor];
         return engine().runKernel(S4_BATCH_NORM_TRAIN_GRAD, {
           dy,
-          x: xs,
+          xHat: xHats,
           gamma: gs,
-          mean: ms,
           invStd: is,
         }) as Tensor[];
       },
