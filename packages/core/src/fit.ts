@@ -212,6 +212,12 @@ export async function fit(
         );
       }
     }
+    if ((scheduler === undefined) !== (r.scheduler === null)) {
+      throw new CoreError(
+        'BAD_ARGUMENT',
+        `fit resume: the saved run ${r.scheduler ? `has a ${r.scheduler.kind} scheduler` : 'has no scheduler'} but this one ${scheduler ? 'has one' : 'has none'}; resume with the same settings`,
+      );
+    }
     optimizer.loadStateDict(r.optimizer);
     if (scheduler && r.scheduler) scheduler.loadStateDict(r.scheduler);
     model.setRngState(r.modelRng);

@@ -352,6 +352,9 @@ describe('fit guards, memory, abort and resume (wasm)', () => {
     await expect(fit(model, train, { ...options, batchSize: 32, resume: state })).rejects.toThrow(
       /saved run has batchSize 64 but this one has 32/,
     );
+    await expect(
+      fit(model, train, { ...options, scheduler: undefined, resume: state }),
+    ).rejects.toThrow(/saved run has a OneCycleLR scheduler but this one has none/);
     optimizer.dispose();
     model.dispose();
   });
