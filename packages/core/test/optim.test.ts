@@ -83,7 +83,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const ref = torchReference.optimizers[name]!;
         const before = tf.memory().numTensors;
         const { worst, lrs } = runCase(ref, factory);
-        expect(worst).toBeLessThan(2e-5);
+        // float32 against float64: measured ≤ 1.6e-6 relative over 12–20 steps.
+        expect(worst).toBeLessThan(1e-5);
         lrs.forEach((lr, i) => {
           expect(lr).toBeCloseTo(ref.lrs[i]!, 14);
         });

@@ -1,10 +1,8 @@
 import { MNIST_MEAN, MNIST_STD } from '@s4/mnist-data';
+import type { Normalization } from '../checkpoint';
 
-/** Input normalisation x = (pixel/255 − mean)/std, torchvision's `Normalize` after `ToTensor`. */
-export interface Normalization {
-  mean: number;
-  std: number;
-}
+/** Input normalisation x = (pixel/255 − mean)/std (the type checkpoints record it with). */
+export type { Normalization } from '../checkpoint';
 
 /** MNIST's training-set statistics (0.1307, 0.3081), as in the PyTorch MNIST example. */
 export const MNIST_NORMALIZATION: Readonly<Normalization> = { mean: MNIST_MEAN, std: MNIST_STD };
