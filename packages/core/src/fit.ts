@@ -156,7 +156,8 @@ export interface FitResult {
  * Trains `model` on `trainData` with PyTorch's loop: per batch forward, loss, backward,
  * `optimizer.step`, then (per-batch schedulers) `scheduler.step`; per epoch an evaluation on
  * `testData` and the per-epoch scheduler step. Same seed, same backend: the same losses, bit
- * for bit. A NaN/infinite loss stops training with a NON_FINITE_LOSS error before the update.
+ * for bit. A NaN/infinite loss stops training with a NON_FINITE_LOSS error before the update
+ * (the weights stay as they were; BatchNorm's running statistics have already seen the batch).
  */
 export async function fit(
   model: Module,
