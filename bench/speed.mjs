@@ -206,6 +206,9 @@ for (const model of models) {
     s4Infer: median(par.map((m) => m.inferImagesPerSec)),
     torchInfer: pt.length ? median(pt.map((m) => m.inferImagesPerSec)) : Number.NaN,
     inferVsTorch: pt.length ? pairedRatio(par, pt, 'inferImagesPerSec') : Number.NaN,
+    cpuOne: median(one.map((m) => m.cpuMsPerStep)),
+    cpuMany: median(par.map((m) => m.cpuMsPerStep)),
+    cpuTorch: pt.length ? median(pt.map((m) => m.cpuMsPerStep)) : Number.NaN,
     loads: [...one, ...par, ...pt].map((m) => m.load),
   });
 }
@@ -234,6 +237,23 @@ function s4TimeTo994() {
     });
   }
   return out;
+}
+
+/** PyTorch runs of the S4 recipe committed in bench/results (`pytorch_reference.py train` output). */
+function recordedTorchRuns() {
+  const dir = join(ROOT, 'bench/results');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^pytorch-.*\.jsonl$/.test(name))
+    .flatMap((name) => {
+      const records = readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
+      const summary = records.find((r) => 'secondsTo99.4' in r);
+      const hit = records.find((r) => r.accuracy >= 99.4);
+      return summary ? [{ file: name, ...summary, hitEpoch: hit?.epoch }] : [];
+    });
 }
 
 function torchTimeTo994() {
@@ -272,6 +292,15 @@ const lines = [
       `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${fmt(r.s4One)} | ${fmt(r.s4Many)} | ${ratio(r.speedup)} | ${fmt(r.torch)} | ${ratio(r.vsTorch)} | ${fmt(r.s4Infer)} | ${fmt(r.torchInfer)} | ${ratio(r.inferVsTorch)} |`,
   ),
   '',
+  "CPU time per training step (ms, all threads of the process; lower is better). Wall-clock speed on a shared machine depends on what else runs; CPU time mostly does not, so it shows what the work costs: equal CPU time for 1 and N workers means the parallel version adds no work and would run about N× faster on idle cores. (PyTorch's figure includes OpenMP threads spin-waiting, which grows when the cores are shared.)",
+  '',
+  `| model | S4 1 worker | S4 ${cores} workers | PyTorch ${cores} threads |`,
+  '| --- | ---: | ---: | ---: |',
+  ...rows.map(
+    (r) =>
+      `| ${r.model} | ${r.cpuOne.toFixed(0)} | ${r.cpuMany.toFixed(0)} | ${Number.isFinite(r.cpuTorch) ? r.cpuTorch.toFixed(0) : '–'} |`,
+  ),
+  '',
   '```mermaid',
   'xychart-beta',
   `  title "Training images/s (batch 128, median of ${rounds})"`,
@@ -287,6 +316,10 @@ const lines = [
   ...s4Runs.map(
     (r) =>
       `| S4 \`${r.run}\` (packages/models/weights-runs) | ${r.hitEpoch ?? '–'} | ${minutes(r.hitSeconds)} | ${r.final?.toFixed(2)}% | ${minutes(r.seconds)} |`,
+  ),
+  ...recordedTorchRuns().map(
+    (r) =>
+      `| PyTorch, same architecture and recipe (\`bench/results/${r.file}\`) | ${r.hitEpoch ?? '–'} | ${minutes(r['secondsTo99.4'])} | ${r.final.toFixed(2)}% | ${minutes(r.seconds)} |`,
   ),
   ...(torchRun
     ? [

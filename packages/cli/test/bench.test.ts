@@ -44,6 +44,7 @@ describe('s4 bench', () => {
       'trainImagesPerSec',
       'msPerStep',
       'inferImagesPerSec',
+      'cpuMsPerStep',
       'load',
     ]);
     expect(line).toMatchObject({
@@ -57,6 +58,7 @@ describe('s4 bench', () => {
     expect(line.trainImagesPerSec).toBeCloseTo((128 * 1000) / line.msPerStep, 6);
     expect(line.msPerStep).toBeGreaterThan(0);
     expect(line.inferImagesPerSec).toBeGreaterThan(0);
+    expect(line.cpuMsPerStep).toBeGreaterThan(0);
   });
 
   test('bad usage exits with code 2 and names the option', () => {

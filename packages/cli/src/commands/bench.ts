@@ -36,6 +36,11 @@ export interface BenchResult {
   trainImagesPerSec: number;
   msPerStep: number;
   inferImagesPerSec: number;
+  /**
+   * CPU time of the whole process (main thread and workers) per timed step: unlike wall time it
+   * barely changes when other processes share the cores, so it shows what parallelism costs.
+   */
+  cpuMsPerStep: number;
   /** 1-minute load average when the run ended: other processes share these cores. */
   load: number;
 }
@@ -73,6 +78,8 @@ export async function runBench(
   const optimizer = new SGD(model.namedParameters(), { lr: 0.05, momentum: 0.9, nesterov: true });
   let timedFrom = 0;
   let timedTo = 0;
+  let cpuFrom = process.cpuUsage();
+  let cpuTo = cpuFrom;
   try {
     await fit(model, sliceDataset(train, 0, images), {
       epochs: 1,
@@ -82,8 +89,14 @@ export async function runBench(
       workers,
       onEvent: (event) => {
         if (event.type !== 'batchEnd') return;
-        if (event.batch === warmup) timedFrom = performance.now();
-        if (event.batch === warmup + steps) timedTo = performance.now();
+        if (event.batch === warmup) {
+          timedFrom = performance.now();
+          cpuFrom = process.cpuUsage();
+        }
+        if (event.batch === warmup + steps) {
+          timedTo = performance.now();
+          cpuTo = process.cpuUsage(cpuFrom);
+        }
         onProgress?.(event.batch, warmup + steps);
       },
     });
@@ -110,6 +123,7 @@ export async function runBench(
       trainImagesPerSec: (steps * batchSize) / trainSeconds,
       msPerStep: (1000 * trainSeconds) / steps,
       inferImagesPerSec: test.count / inferSeconds,
+      cpuMsPerStep: (cpuTo.user + cpuTo.system) / 1000 / steps,
       load: loadavg()[0]!,
     };
   } finally {
@@ -153,6 +167,7 @@ export function register(program: Command): void {
         [
           `${result.model} on ${result.backend}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, batch ${result.batchSize} (${cpu}, load ${result.load.toFixed(2)})`,
           `  training:  ${result.trainImagesPerSec.toFixed(0)} images/s (${result.msPerStep.toFixed(1)} ms per step, ${result.steps} steps)`,
+          `  CPU time:  ${result.cpuMsPerStep.toFixed(1)} ms per step (all threads)`,
           `  inference: ${result.inferImagesPerSec.toFixed(0)} images/s (10,000 test images)`,
         ].join('\n'),
       );
