@@ -54,6 +54,7 @@ export async function writeApiReference(): Promise<string> {
       hideBreadcrumbs: true,
       hidePageHeader: true,
       useCodeBlocks: true,
+      indexFormat: 'table',
       parametersFormat: 'table',
       interfacePropertiesFormat: 'table',
       classPropertiesFormat: 'table',

@@ -50,10 +50,6 @@ function rootSection(program: Command): string {
   return [
     `\`${program.name()}\` — ${escapeMarkdown(program.description())}`,
     '',
-    '```text',
-    program.helpInformation().trimEnd(),
-    '```',
-    '',
     commands.length > 0
       ? ['| command | what it does |', '| --- | --- |', ...commands].join('\n')
       : '',
@@ -96,13 +92,19 @@ function commandSection(command: Command, help: Help, path: string[]): string {
     '<details><summary>Full <code>--help</code> output</summary>',
     '',
     '```text',
-    command.helpInformation().trimEnd(),
+    helpText(command),
     '```',
     '',
     '</details>',
     '',
   );
   return lines.join('\n');
+}
+
+/** `--help` as a terminal 76 columns wide prints it, whatever terminal runs the build. */
+function helpText(command: Command): string {
+  command.configureHelp({ ...command.configureHelp(), helpWidth: 76 });
+  return command.helpInformation().trimEnd();
 }
 
 function anchor(path: string[]): string {
