@@ -6,6 +6,7 @@
  * (PROFILE.md). Same inputs and outputs as the cpu kernels in batch-norm-train.ts.
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { channelOps, offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { release, reshape, runWasmKernel } from './wasm-ops';
 
 interface WasmHeapBackend extends KernelBackend {
@@ -58,6 +59,9 @@ export const batchNormTrainWasm: KernelFunc = ({ inputs, backend: anyBackend, at
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
   const eps = (attrs as { eps: number }).eps;
   const { m, c } = flat(x);
+  if (c % 4 === 0 && channelOps(backend) !== undefined) {
+    return batchNormTrainSimd(backend as WasmBackendInternals, x, gamma, beta, eps);
+  }
   const ones = onesRow(backend, m);
   const x2d = reshape(backend, x, [m, c]);
   const sums = channelSums(backend, ones, x2d);
@@ -88,6 +92,9 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
     invStd,
   } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
   const { m, c } = flat(xHatIn);
+  if (c % 4 === 0 && channelOps(backend) !== undefined) {
+    return batchNormTrainGradSimd(backend as WasmBackendInternals, dy, xHatIn, gamma, invStd);
+  }
   const wasm = backend as WasmHeapBackend;
   const gammaValues = Float64Array.from(wasm.typedArrayFromHeap(gamma));
   const invStdValues = Float64Array.from(wasm.typedArrayFromHeap(invStd));
@@ -119,3 +126,133 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
   release(backend, t1, t2, t3, dx2d);
   return [dx, dGamma, dBeta];
 };
+
+/**
+ * The same two kernels with S4's SIMD module (simd/channel-ops.wat) when the channel count is a
+ * multiple of 4: two passes over memory each way. Statistics are summed relative to the first
+ * row (a per-channel shift), so E[x²] − E[x]² does not cancel catastrophically.
+ */
+function withScratch<T>(backend: WasmBackendInternals, bytes: number, run: (at: number) => T): T {
+  const at = backend.wasm._malloc(bytes);
+  try {
+    return run(at);
+  } finally {
+    backend.wasm._free(at);
+  }
+}
+
+function batchNormTrainSimd(
+  backend: WasmBackendInternals,
+  x: TensorInfo,
+  gamma: TensorInfo,
+  beta: TensorInfo,
+  eps: number,
+): TensorInfo[] {
+  const ops = channelOps(backend)!;
+  const { m, c } = flat(x);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const xHat = backend.makeOutput(x.shape, 'float32');
+  const mean = backend.makeOutput([c], 'float32');
+  const variance = backend.makeOutput([c], 'float32');
+  const invStd = backend.makeOutput([c], 'float32');
+  // scratch: 2c f32 block sums | 2c f64 totals | 4c f32 affine parameters
+  withScratch(backend, 8 * c + 16 * c + 16 * c, (at) => {
+    const xAt = offsetOf(backend, x);
+    const totals = at + 8 * c;
+    const params = totals + 16 * c;
+    ops.channel_sums(xAt, xAt, xAt, m, c, at, totals, totals + 8 * c);
+    const buffer = backend.wasm.HEAPU8.buffer;
+    const sums = new Float64Array(buffer, totals, 2 * c);
+    const heap = new Float32Array(buffer);
+    const shift = heap.subarray(xAt / 4, xAt / 4 + c).slice();
+    const g = heap.subarray(offsetOf(backend, gamma) / 4, offsetOf(backend, gamma) / 4 + c);
+    const b = heap.subarray(offsetOf(backend, beta) / 4, offsetOf(backend, beta) / 4 + c);
+    const p = heap.subarray(params / 4, params / 4 + 4 * c);
+    const meanOut = heap.subarray(offsetOf(backend, mean) / 4, offsetOf(backend, mean) / 4 + c);
+    const varOut = heap.subarray(
+      offsetOf(backend, variance) / 4,
+      offsetOf(backend, variance) / 4 + c,
+    );
+    const invOut = heap.subarray(offsetOf(backend, invStd) / 4, offsetOf(backend, invStd) / 4 + c);
+    for (let i = 0; i < c; i++) {
+      const centredMean = sums[i]! / m;
+      const mu = shift[i]! + centredMean;
+      const v = Math.max(0, sums[c + i]! / m - centredMean * centredMean);
+      const s = 1 / Math.sqrt(v + eps);
+      meanOut[i] = mu;
+      varOut[i] = v;
+      invOut[i] = s;
+      p[i] = g[i]! * s; // y = x·γ·s + (β − μ·γ·s)
+      p[c + i] = b[i]! - mu * g[i]! * s;
+      p[2 * c + i] = s; // x̂ = x·s − μ·s
+      p[3 * c + i] = -mu * s;
+    }
+    ops.affine2(
+      xAt,
+      m,
+      c,
+      params,
+      params + 4 * c,
+      offsetOf(backend, y),
+      params + 8 * c,
+      params + 12 * c,
+      offsetOf(backend, xHat),
+    );
+  });
+  return [y, mean, variance, invStd, xHat];
+}
+
+function batchNormTrainGradSimd(
+  backend: WasmBackendInternals,
+  dy: TensorInfo,
+  xHat: TensorInfo,
+  gamma: TensorInfo,
+  invStd: TensorInfo,
+): TensorInfo[] {
+  const ops = channelOps(backend)!;
+  const { m, c } = flat(xHat);
+  const dx = backend.makeOutput(xHat.shape, 'float32');
+  const dGamma = backend.makeOutput([c], 'float32');
+  const dBeta = backend.makeOutput([c], 'float32');
+  // scratch: 2c f32 block sums | 2c f64 totals | 4c f32 (zero shift, then p, q, r)
+  withScratch(backend, 8 * c + 16 * c + 16 * c, (at) => {
+    const totals = at + 8 * c;
+    const params = totals + 16 * c;
+    const dyAt = offsetOf(backend, dy);
+    const xHatAt = offsetOf(backend, xHat);
+    new Float32Array(backend.wasm.HEAPU8.buffer, params, c).fill(0);
+    ops.channel_sums(dyAt, xHatAt, params, m, c, at, totals, totals + 8 * c);
+    const buffer = backend.wasm.HEAPU8.buffer;
+    const sums = new Float64Array(buffer, totals, 2 * c);
+    const heap = new Float32Array(buffer);
+    const g = heap.subarray(offsetOf(backend, gamma) / 4, offsetOf(backend, gamma) / 4 + c);
+    const s = heap.subarray(offsetOf(backend, invStd) / 4, offsetOf(backend, invStd) / 4 + c);
+    const p = heap.subarray(params / 4 + c, params / 4 + 4 * c);
+    const dGammaOut = heap.subarray(
+      offsetOf(backend, dGamma) / 4,
+      offsetOf(backend, dGamma) / 4 + c,
+    );
+    const dBetaOut = heap.subarray(offsetOf(backend, dBeta) / 4, offsetOf(backend, dBeta) / 4 + c);
+    for (let i = 0; i < c; i++) {
+      const sumDy = sums[i]!;
+      const sumDyXHat = sums[c + i]!;
+      const k = g[i]! * s[i]!;
+      dBetaOut[i] = sumDy;
+      dGammaOut[i] = sumDyXHat;
+      p[i] = k; // dx = dy·k − x̂·(k·Σdy·x̂/M) − k·Σdy/M
+      p[c + i] = (-k * sumDyXHat) / m;
+      p[2 * c + i] = (-k * sumDy) / m;
+    }
+    ops.combine(
+      dyAt,
+      xHatAt,
+      m,
+      c,
+      params + 4 * c,
+      params + 8 * c,
+      params + 12 * c,
+      offsetOf(backend, dx),
+    );
+  });
+  return [dx, dGamma, dBeta];
+}

@@ -1,0 +1,121 @@
+;; Per-channel loops over a row-major [rows, channels] float32 matrix in the tfjs wasm backend's
+;; own memory (imported), with 128-bit SIMD: batch norm's statistics, normalisation and
+;; gradient in two passes each instead of a chain of single-op kernels. `channels` must be a
+;; multiple of 4; pointers are byte offsets into the heap. Assembled by scripts/build-simd.mjs.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; outA[c] = Σ_r (a[r,c] − shift[c]),  outAB[c] = Σ_r (a[r,c] − shift[c])·(b[r,c] − shift[c])
+  ;; Sums run in float32 over blocks of 32 rows, then add into float64 totals (outA, outAB are
+  ;; f64 arrays); `scratch` holds 2·channels float32 block sums.
+  (func (export "channel_sums")
+    (param $a i32) (param $b i32) (param $shift i32) (param $rows i32) (param $channels i32)
+    (param $scratch i32) (param $outA i32) (param $outAB i32)
+    (local $row i32) (local $blockEnd i32) (local $off i32) (local $rowBytes i32)
+    (local $va v128) (local $vb v128) (local $vs v128) (local $s i32) (local $ch i32)
+    (local.set $rowBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (memory.fill (local.get $outA) (i32.const 0) (i32.shl (local.get $channels) (i32.const 3)))
+    (memory.fill (local.get $outAB) (i32.const 0) (i32.shl (local.get $channels) (i32.const 3)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+        (memory.fill (local.get $scratch) (i32.const 0) (i32.shl (local.get $rowBytes) (i32.const 1)))
+        (local.set $blockEnd (i32.add (local.get $row) (i32.const 32)))
+        (if (i32.gt_u (local.get $blockEnd) (local.get $rows))
+          (then (local.set $blockEnd (local.get $rows))))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $blockEnd)))
+            (local.set $off (i32.const 0))
+            (block $chDone
+              (loop $chLoop
+                (br_if $chDone (i32.ge_u (local.get $off) (local.get $rowBytes)))
+                (local.set $vs (v128.load (i32.add (local.get $shift) (local.get $off))))
+                (local.set $va (f32x4.sub (v128.load (i32.add (local.get $a) (local.get $off))) (local.get $vs)))
+                (local.set $vb (f32x4.sub (v128.load (i32.add (local.get $b) (local.get $off))) (local.get $vs)))
+                (local.set $s (i32.add (local.get $scratch) (local.get $off)))
+                (v128.store (local.get $s) (f32x4.add (v128.load (local.get $s)) (local.get $va)))
+                (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
+                (v128.store (local.get $s)
+                  (f32x4.add (v128.load (local.get $s)) (f32x4.mul (local.get $va) (local.get $vb))))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $chLoop)))
+            (local.set $a (i32.add (local.get $a) (local.get $rowBytes)))
+            (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $ch (i32.const 0))
+        (block $flushDone
+          (loop $flush
+            (br_if $flushDone (i32.ge_u (local.get $ch) (local.get $channels)))
+            (local.set $s (i32.shl (local.get $ch) (i32.const 3)))
+            (f64.store (i32.add (local.get $outA) (local.get $s))
+              (f64.add (f64.load (i32.add (local.get $outA) (local.get $s)))
+                (f64.promote_f32
+                  (f32.load (i32.add (local.get $scratch) (i32.shl (local.get $ch) (i32.const 2)))))))
+            (f64.store (i32.add (local.get $outAB) (local.get $s))
+              (f64.add (f64.load (i32.add (local.get $outAB) (local.get $s)))
+                (f64.promote_f32
+                  (f32.load (i32.add (i32.add (local.get $scratch) (local.get $rowBytes))
+                    (i32.shl (local.get $ch) (i32.const 2)))))))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+            (br $flush)))
+        (br $blocks))))
+
+  ;; out1 = x·p1 + q1 and out2 = x·p2 + q2, per channel (one read of x, two writes).
+  (func (export "affine2")
+    (param $x i32) (param $rows i32) (param $channels i32)
+    (param $p1 i32) (param $q1 i32) (param $out1 i32)
+    (param $p2 i32) (param $q2 i32) (param $out2 i32)
+    (local $row i32) (local $off i32) (local $rowBytes i32) (local $vx v128)
+    (local.set $rowBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (block $done
+      (loop $rowLoop
+        (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $off (i32.const 0))
+        (block $chDone
+          (loop $chLoop
+            (br_if $chDone (i32.ge_u (local.get $off) (local.get $rowBytes)))
+            (local.set $vx (v128.load (i32.add (local.get $x) (local.get $off))))
+            (v128.store (i32.add (local.get $out1) (local.get $off))
+              (f32x4.add (f32x4.mul (local.get $vx) (v128.load (i32.add (local.get $p1) (local.get $off))))
+                (v128.load (i32.add (local.get $q1) (local.get $off)))))
+            (v128.store (i32.add (local.get $out2) (local.get $off))
+              (f32x4.add (f32x4.mul (local.get $vx) (v128.load (i32.add (local.get $p2) (local.get $off))))
+                (v128.load (i32.add (local.get $q2) (local.get $off)))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br $chLoop)))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $out1 (i32.add (local.get $out1) (local.get $rowBytes)))
+        (local.set $out2 (i32.add (local.get $out2) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; out = a·p + b·q + r, per channel.
+  (func (export "combine")
+    (param $a i32) (param $b i32) (param $rows i32) (param $channels i32)
+    (param $p i32) (param $q i32) (param $r i32) (param $out i32)
+    (local $row i32) (local $off i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (block $done
+      (loop $rowLoop
+        (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $off (i32.const 0))
+        (block $chDone
+          (loop $chLoop
+            (br_if $chDone (i32.ge_u (local.get $off) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $out) (local.get $off))
+              (f32x4.add
+                (f32x4.add
+                  (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $off)))
+                    (v128.load (i32.add (local.get $p) (local.get $off))))
+                  (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $off)))
+                    (v128.load (i32.add (local.get $q) (local.get $off)))))
+                (v128.load (i32.add (local.get $r) (local.get $off)))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br $chLoop)))
+        (local.set $a (i32.add (local.get $a) (local.get $rowBytes)))
+        (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowLoop)))))
