@@ -6,6 +6,8 @@ export interface TqdmLineOptions {
   done: number;
   total: number;
   elapsedSeconds: number;
+  /** Iterations already done when timing started (a resumed epoch), like tqdm's `initial`. */
+  initial?: number;
   /** Bar width in characters (tqdm picks 10 for narrow terminals). */
   width?: number;
 }
@@ -38,7 +40,8 @@ export function formatTqdmLine(options: TqdmLineOptions): string {
     '█'.repeat(full) + (full < width && partial > 0 ? PARTIAL_BLOCKS[partial] : '')
   ).padEnd(width, ' ');
   const percent = `${String(Math.round(fraction * 100)).padStart(3, ' ')}%`;
-  const rate = elapsedSeconds > 0 && done > 0 ? done / elapsedSeconds : undefined;
+  const timed = done - (options.initial ?? 0);
+  const rate = elapsedSeconds > 0 && timed > 0 ? timed / elapsedSeconds : undefined;
   const remaining = rate === undefined ? '?' : formatInterval((total - done) / rate);
   const rateText =
     rate === undefined
@@ -62,6 +65,7 @@ export class EpochProgressBar {
   #done = 0;
   #total = 0;
   #started = 0;
+  #initial = 0;
   #lastLogged = 0;
   readonly #logIntervalMs: number;
 
@@ -71,12 +75,17 @@ export class EpochProgressBar {
     if (stream.isTTY) {
       const options: Options = {
         stream,
-        format: (_options: Options, params: Params, payload: { description?: string }) =>
+        format: (
+          _options: Options,
+          params: Params,
+          payload: { description?: string; initial?: number },
+        ) =>
           formatTqdmLine({
             description: payload.description ?? '',
             done: params.value,
             total: params.total,
             elapsedSeconds: (Date.now() - params.startTime) / 1000,
+            initial: payload.initial ?? 0,
           }),
         hideCursor: true,
         clearOnComplete: false,
@@ -87,20 +96,22 @@ export class EpochProgressBar {
     }
   }
 
-  start(total: number, description = ''): void {
+  /** Starts an epoch's bar; `initial` batches were done before (a resumed epoch). */
+  start(total: number, description = '', initial = 0): void {
     this.#total = total;
-    this.#done = 0;
+    this.#done = initial;
+    this.#initial = initial;
     this.#description = description;
     this.#started = performance.now();
     this.#lastLogged = this.#started;
-    this.#bar?.start(total, 0, { description });
+    this.#bar?.start(total, initial, { description, initial });
   }
 
   update(done: number, description: string): void {
     this.#done = done;
     this.#description = description;
     if (this.#bar) {
-      this.#bar.update(done, { description });
+      this.#bar.update(done, { description, initial: this.#initial });
     } else if (performance.now() - this.#lastLogged >= this.#logIntervalMs && done < this.#total) {
       this.#lastLogged = performance.now();
       this.#stream.write(`${this.#line()}\n`);
@@ -113,6 +124,7 @@ export class EpochProgressBar {
       done: this.#done,
       total: this.#total,
       elapsedSeconds: (performance.now() - this.#started) / 1000,
+      initial: this.#initial,
     });
   }
 
@@ -120,7 +132,7 @@ export class EpochProgressBar {
   stop(): string {
     const line = this.#line();
     if (this.#bar) {
-      this.#bar.update(this.#done, { description: this.#description });
+      this.#bar.update(this.#done, { description: this.#description, initial: this.#initial });
       this.#bar.stop();
     } else {
       this.#stream.write(`${line}\n`);

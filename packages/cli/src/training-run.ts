@@ -119,7 +119,7 @@ export async function runTraining(
   let trainImagesPerSec = 0;
   const onEvent = async (event: FitEvent) => {
     if (event.type === 'batchEnd') {
-      if (epochSeen === 0) bar.start(event.batches);
+      if (epochSeen === 0) bar.start(event.batches, '', event.batch - 1);
       const size = Math.min(config.batchSize, train.count - (event.batch - 1) * config.batchSize);
       epochCorrect += event.accuracy * size;
       epochSeen += size;

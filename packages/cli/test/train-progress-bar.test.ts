@@ -27,3 +27,11 @@ describe('tqdm-like progress line', () => {
     expect(formatInterval(3725)).toBe('1:02:05');
   });
 });
+
+describe('resumed epochs', () => {
+  it('times only the batches done in this session, like tqdm initial=', () => {
+    expect(
+      formatTqdmLine({ description: '', done: 300, total: 469, elapsedSeconds: 50, initial: 200 }),
+    ).toBe(' 64%|██████▍   | 300/469 [00:50<01:24, 2.00it/s]');
+  });
+});
