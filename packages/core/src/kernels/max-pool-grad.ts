@@ -13,6 +13,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { channelOps, offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { runTypedArrayKernel } from './typed-array-kernel';
 
 export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -29,6 +30,34 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
+  const ops = channelOps(backend as KernelBackend);
+  const simdShape =
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    outHeight === Math.floor(inHeight / 2) &&
+    outWidth === Math.floor(inWidth / 2) &&
+    channels % 4 === 0;
+  if (ops !== undefined && simdShape && dy.dtype === 'float32' && input.dtype === 'float32') {
+    // The common 2×2/2 pool: S4's SIMD kernel (simd/channel-ops.wat), in place on the heap.
+    const wasm = backend as WasmBackendInternals;
+    const dx = wasm.makeOutput(input.shape, 'float32');
+    ops.max_pool2_grad(
+      offsetOf(wasm, input),
+      offsetOf(wasm, dy),
+      offsetOf(wasm, dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+    );
+    return dx;
+  }
   const [dx] = runTypedArrayKernel(
     'MaxPoolGrad',
     backend as KernelBackend,

@@ -28,6 +28,17 @@ export interface ChannelOps {
     q2: number,
     out2: number,
   ): void;
+  max_pool2_grad(
+    x: number,
+    dy: number,
+    dx: number,
+    images: number,
+    height: number,
+    width: number,
+    channels: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
   combine(
     a: number,
     b: number,

@@ -118,4 +118,78 @@
         (local.set $b (i32.add (local.get $b) (local.get $rowBytes)))
         (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
-        (br $rowLoop)))))
+        (br $rowLoop))))
+
+  ;; Gradient of a 2×2, stride-2 max pool without padding over NHWC data: each output's
+  ;; gradient goes to the first maximum of its window in row-major order (as tfjs's cpu kernel
+  ;; and PyTorch do); every other input gets 0 (dx is cleared first, which also covers a last
+  ;; odd row/column that no window reads).
+  (func (export "max_pool2_grad")
+    (param $x i32) (param $dy i32) (param $dx i32)
+    (param $images i32) (param $height i32) (param $width i32) (param $channels i32)
+    (param $outHeight i32) (param $outWidth i32)
+    (local $img i32) (local $oy i32) (local $ox i32) (local $off i32)
+    (local $pixelBytes i32) (local $rowBytes i32) (local $imageBytes i32)
+    (local $p00 i32) (local $p01 i32) (local $p10 i32) (local $p11 i32) (local $at i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $g v128)
+    (local $best v128) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $taken v128)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $width) (local.get $pixelBytes)))
+    (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
+    (memory.fill (local.get $dx) (i32.const 0)
+      (i32.mul (local.get $images) (local.get $imageBytes)))
+    (block $imagesDone
+      (loop $imageLoop
+        (br_if $imagesDone (i32.ge_u (local.get $img) (local.get $images)))
+        (local.set $oy (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $outHeight)))
+            (local.set $ox (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $ox) (local.get $outWidth)))
+                ;; byte offset of the window's top-left pixel within the batch
+                (local.set $p00
+                  (i32.add (i32.mul (local.get $img) (local.get $imageBytes))
+                    (i32.add (i32.mul (i32.shl (local.get $oy) (i32.const 1)) (local.get $rowBytes))
+                      (i32.mul (i32.shl (local.get $ox) (i32.const 1)) (local.get $pixelBytes)))))
+                (local.set $p01 (i32.add (local.get $p00) (local.get $pixelBytes)))
+                (local.set $p10 (i32.add (local.get $p00) (local.get $rowBytes)))
+                (local.set $p11 (i32.add (local.get $p10) (local.get $pixelBytes)))
+                (local.set $off (i32.const 0))
+                (block $chDone
+                  (loop $chLoop
+                    (br_if $chDone (i32.ge_u (local.get $off) (local.get $pixelBytes)))
+                    (local.set $a0 (v128.load (i32.add (local.get $x) (i32.add (local.get $p00) (local.get $off)))))
+                    (local.set $a1 (v128.load (i32.add (local.get $x) (i32.add (local.get $p01) (local.get $off)))))
+                    (local.set $a2 (v128.load (i32.add (local.get $x) (i32.add (local.get $p10) (local.get $off)))))
+                    (local.set $a3 (v128.load (i32.add (local.get $x) (i32.add (local.get $p11) (local.get $off)))))
+                    (local.set $g (v128.load (i32.add (local.get $dy) (local.get $off))))
+                    (local.set $best
+                      (f32x4.max (f32x4.max (local.get $a0) (local.get $a1))
+                        (f32x4.max (local.get $a2) (local.get $a3))))
+                    (local.set $m0 (f32x4.eq (local.get $a0) (local.get $best)))
+                    (local.set $m1 (v128.andnot (f32x4.eq (local.get $a1) (local.get $best)) (local.get $m0)))
+                    (local.set $taken (v128.or (local.get $m0) (local.get $m1)))
+                    (local.set $m2 (v128.andnot (f32x4.eq (local.get $a2) (local.get $best)) (local.get $taken)))
+                    (local.set $taken (v128.or (local.get $taken) (local.get $m2)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p00) (local.get $off)))
+                      (v128.and (local.get $g) (local.get $m0)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p01) (local.get $off)))
+                      (v128.and (local.get $g) (local.get $m1)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p10) (local.get $off)))
+                      (v128.and (local.get $g) (local.get $m2)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p11) (local.get $off)))
+                      (v128.and (local.get $g)
+                        (v128.andnot (f32x4.eq (local.get $a3) (local.get $best)) (local.get $taken))))
+                    (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                    (br $chLoop)))
+                (local.set $dy (i32.add (local.get $dy) (local.get $pixelBytes)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $colLoop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $img (i32.add (local.get $img) (i32.const 1)))
+        (br $imageLoop))))
+)
