@@ -108,7 +108,8 @@ export async function runTraining(
   });
   const metadata = { model: config.model, config, createdBy: '@s4/cli s4 train' };
   const sessionStart = performance.now();
-  const elapsedBefore = metrics.at(-1)?.elapsedSeconds ?? 0;
+  // Wall time of earlier sessions: up to the last finished epoch, plus the interrupted epoch's part.
+  const elapsedBefore = (metrics.at(-1)?.elapsedSeconds ?? 0) + (resume?.partial.seconds ?? 0);
   let bestAccuracy = Math.max(-1, ...metrics.map((m) => m.testAccuracy));
   let latestIsBest = false;
 
