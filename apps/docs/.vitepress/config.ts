@@ -70,7 +70,18 @@ export default defineConfig({
     socialLinks: [{ icon: 'github', link: 'https://github.com/s4-ml/s4' }],
     footer: { message: 'MIT licensed. Every demo runs the S4 packages in your browser.' },
   },
-  markdown: { math: true },
+  markdown: {
+    math: true,
+    config(md) {
+      // ```mermaid blocks become charts drawn in the browser (see MermaidChart.vue).
+      const fence = md.renderer.rules.fence!;
+      md.renderer.rules.fence = (tokens, index, options, env, self) => {
+        const token = tokens[index]!;
+        if (token.info.trim() !== 'mermaid') return fence(tokens, index, options, env, self);
+        return `<MermaidChart code="${encodeURIComponent(token.content)}" />`;
+      };
+    },
+  },
   vite: {
     // The site runs the workspace packages from their TypeScript sources: no build between
     // editing a package and seeing it in the docs.

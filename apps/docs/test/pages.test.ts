@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtPages, collectProblems, openSite, type Site } from './support/site';
+import { repoRoot } from '../scripts/paths';
+import { artifactsDir, builtPages, collectProblems, openSite, type Site } from './support/site';
 
 let site: Site;
 beforeAll(async () => {
@@ -89,5 +92,33 @@ describe('the built site', () => {
       expect(response.status, path).toBe(200);
       expect((await response.arrayBuffer()).byteLength, path).toBeGreaterThan(10_000);
     }
+  });
+
+  it('renders BENCHMARKS.md, drawing its charts, or says it does not exist yet', async () => {
+    const source = join(repoRoot, 'BENCHMARKS.md');
+    const page = await site.browser.newPage();
+    const problems = collectProblems(page, site.url);
+    await page.goto(`${site.url}/reference/benchmarks`, { waitUntil: 'load' });
+    if (!existsSync(source)) {
+      expect(await page.locator('.vp-doc').textContent()).toContain(
+        'no `BENCHMARKS.md` yet'.replace(/`/g, ''),
+      );
+    } else {
+      const charts = readFileSync(source, 'utf8').match(/^```mermaid$/gm)?.length ?? 0;
+      await expect
+        .poll(() => page.locator('[data-testid=mermaid-chart][data-rendered=true] svg').count(), {
+          timeout: 30_000,
+        })
+        .toBe(charts);
+      const firstHeading = readFileSync(source, 'utf8').match(/^## (.+)$/m)?.[1];
+      if (firstHeading !== undefined) {
+        expect(await page.locator('.vp-doc h2').allTextContents()).toContainEqual(
+          expect.stringContaining(firstHeading.replace(/[`*]/g, '')),
+        );
+      }
+    }
+    await page.screenshot({ path: join(artifactsDir, 'benchmarks.png'), fullPage: true });
+    await page.close();
+    expect(problems).toEqual([]);
   });
 });

@@ -27,14 +27,14 @@ export function rebaseRelativeLinks(markdown: string, base = repoBlobUrl): strin
   });
 }
 
-/** Keeps the page's own `#` title the only top-level heading. */
+/** Keeps the page's own `#` title the only top-level heading (other levels stay as written). */
 function demoteHeadings(markdown: string): string {
   let inFence = false;
   return markdown
     .split('\n')
     .map((line) => {
       if (line.startsWith('```')) inFence = !inFence;
-      return !inFence && /^#{1,5} /.test(line) ? `#${line}` : line;
+      return !inFence && line.startsWith('# ') ? `#${line}` : line;
     })
     .join('\n');
 }

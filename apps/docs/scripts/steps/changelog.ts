@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import parseChangeset from '@changesets/parse';
-import { escapeMarkdown, generatedDir, repoRoot, writeFileAtomic } from '../paths';
+import { generatedDir, repoRoot, writeFileAtomic } from '../paths';
 import { rebaseRelativeLinks } from './benchmarks';
 
 /**
@@ -23,10 +23,12 @@ export async function writeChangelogPage(): Promise<string> {
   if (pending.length === 0) parts.push('_No pending changesets._', '');
   for (const changeset of pending) {
     const packages = changeset.releases.map((r) => `\`${r.name}\` (${r.type})`).join(', ');
-    const [title = '', ...rest] = changeset.summary.trim().split('\n');
-    parts.push(`- **${escapeMarkdown(title)}** — ${packages}`);
-    const body = rest.join('\n').trim();
-    if (body) parts.push('', ...body.split('\n').map((line) => `  ${line}`), '');
+    // Summaries are hard-wrapped markdown: keep them whole, indented under their packages.
+    const summary = changeset.summary
+      .trim()
+      .split('\n')
+      .map((line) => (line ? `  ${line}` : ''));
+    parts.push(`- **${packages}**`, '', ...summary, '');
   }
   parts.push('');
   const packagesDir = join(repoRoot, 'packages');

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { buildProgram } from '@s4/cli';
-import { escapeMarkdown, generatedDir, writeFileAtomic } from '../paths';
+import { escapeMarkdown, generatedDir, repoRoot, writeFileAtomic } from '../paths';
 
 // commander's types, taken from the CLI itself rather than a second copy of commander.
 type Command = ReturnType<typeof buildProgram>;
@@ -12,6 +13,12 @@ type Help = ReturnType<Command['createHelp']>;
  * docs); the CLI's sources pull in tfjs, which plain Node cannot load from source.
  */
 export async function writeCliReference(): Promise<string> {
+  const built = join(repoRoot, 'packages', 'cli', 'dist', 'index.js');
+  if (!existsSync(built)) {
+    throw new Error(
+      `${built} is missing: build the site through turbo, which builds its packages first (\`pnpm build --filter=@s4/docs...\`)`,
+    );
+  }
   const { buildProgram } = await import('@s4/cli');
   const program = buildProgram();
   const sections: string[] = [];
