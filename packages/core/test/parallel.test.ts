@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MnistData } from '@s4/mnist-data';
 import { Rng } from '@s4/mnist-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
 import { CoreError } from '../src/errors';
-import { type FitOptions, fit } from '../src/fit';
+import { type FitEvent, type FitOptions, fit } from '../src/fit';
 import { Conv2d } from '../src/nn/conv2d';
 import { Flatten } from '../src/nn/flatten';
 import { Linear } from '../src/nn/linear';
@@ -15,8 +18,9 @@ import { ReLU } from '../src/nn/relu';
 import { Sequential } from '../src/nn/sequential';
 import { SGD } from '../src/optim/sgd';
 import { defaultWorkerUrl } from '../src/parallel/worker-pool';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../src/training-state';
 import { loadSubset } from './mnist';
-import { tinyNet } from './train-helpers';
+import { tinyNet, weightBytes } from './train-helpers';
 
 // The workers run the BUILT entry (dist/parallel-worker.js), as `s4 train` does; turbo builds
 // the package before its tests. The main thread runs these sources.
@@ -189,6 +193,61 @@ describe('data-parallel fit on worker threads', () => {
     expect(during).toBeGreaterThanOrEqual(before + 2);
     expect(threadCount()).toBe(before);
     model.dispose();
+  });
+
+  it('repeats a run bit for bit for a given worker count, across a checkpoint and resume', async () => {
+    const setup = (initSeed: number) => {
+      const model = tinyNet(initSeed);
+      const optimizer = new SGD(model.namedParameters(), { lr: 0.05, momentum: 0.9 });
+      const options: FitOptions = { epochs: 1, batchSize: 100, optimizer, seed: 3, workers: 2 };
+      return { model, optimizer, options };
+    };
+    const lossesOf = (events: FitEvent[]) =>
+      events.flatMap((e) => (e.type === 'batchEnd' ? [e.loss] : []));
+    const straight = setup(9);
+    const straightEvents: FitEvent[] = [];
+    await fit(straight.model, train, {
+      ...straight.options,
+      onEvent: (e) => void straightEvents.push(e),
+    });
+
+    const dir = await mkdtemp(join(tmpdir(), 's4-parallel-'));
+    try {
+      const first = setup(9);
+      const controller = new AbortController();
+      const firstEvents: FitEvent[] = [];
+      await fit(first.model, train, {
+        ...first.options,
+        signal: controller.signal,
+        onEvent: (e) => {
+          firstEvents.push(e);
+          if (e.type === 'batchEnd' && e.batch === 4) controller.abort();
+        },
+        onCheckpoint: (state) => saveTrainingCheckpoint(dir, first.model, state),
+      });
+      // Another initialisation, loaded from the checkpoint: Dropout streams and BatchNorm
+      // statistics must come back exactly.
+      const second = setup(77);
+      const loaded = await loadTrainingCheckpoint(dir, { model: second.model });
+      const secondEvents: FitEvent[] = [];
+      await fit(second.model, train, {
+        ...second.options,
+        resume: loaded.state,
+        onEvent: (e) => void secondEvents.push(e),
+      });
+      loaded.dispose();
+      expect(lossesOf(straightEvents)).toHaveLength(11);
+      expect([...lossesOf(firstEvents), ...lossesOf(secondEvents)]).toEqual(
+        lossesOf(straightEvents),
+      );
+      expect([...weightBytes(second.model)]).toEqual([...weightBytes(straight.model)]);
+      for (const r of [straight, first, second]) {
+        r.optimizer.dispose();
+        r.model.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('shuts the workers down when training fails, with the error of the failure', async () => {
