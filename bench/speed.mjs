@@ -347,5 +347,7 @@ const next =
 const tmp = `${OUT}.${process.pid}.tmp`;
 writeFileSync(tmp, next);
 renameSync(tmp, OUT);
+// Biome formats Markdown (aligned tables) and CI checks it: leave the file as it would.
+spawnSync('pnpm', ['exec', 'biome', 'format', '--write', OUT], { cwd: ROOT, stdio: 'ignore' });
 console.log(section);
 log(`Wrote ${OUT}`);
