@@ -9,25 +9,28 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const builtEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const browserEntry = fileURLToPath(new URL('../dist/browser.js', import.meta.url));
 
-// One SGD step of a conv net on wasm, from the built ESM bundle in a plain `node` process (no
+// One SGD step of a conv net (conv, batch norm, pooling) on wasm, from the built ESM bundle in a plain `node` process (no
 // vitest transforms): the way the CLI runs it. Prints JSON for the assertions below.
 const SCRIPT = `
-import { initBackend, tf } from ${JSON.stringify(builtEntry)};
+import { batchNormTrainFused, initBackend, tf } from ${JSON.stringify(builtEntry)};
 const info = await initBackend({ backend: 'wasm' });
 const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
 const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
 const w = tf.variable(tf.randomNormal([3, 3, 1, 2], 0, 0.5, 'float32', 2));
 const v = tf.variable(tf.randomNormal([32, 3], 0, 0.5, 'float32', 3));
 const loss = () => tf.tidy(() => {
-  const h = tf.relu(tf.conv2d(x, w, 2, 'same'));
+  const conv = tf.conv2d(x, w, 2, 'same');
+  const wide = tf.concat([conv, conv, conv, conv], 3);
+  const normed = batchNormTrainFused(wide, tf.ones([8]), tf.zeros([8]), 1e-5);
+  const h = tf.relu(tf.maxPool(normed, 2, 2, 'valid'));
   const logits = tf.matMul(tf.reshape(h, [4, 32]), v);
   return tf.losses.softmaxCrossEntropy(labels, logits);
 });
 const before = loss().dataSync()[0];
 const { value, grads } = tf.variableGrads(loss);
 const gradNorm = tf.norm(grads[w.name]).dataSync()[0];
-w.assign(tf.sub(w, tf.mul(grads[w.name], 0.5)));
-v.assign(tf.sub(v, tf.mul(grads[v.name], 0.5)));
+w.assign(tf.sub(w, tf.mul(grads[w.name], 0.05)));
+v.assign(tf.sub(v, tf.mul(grads[v.name], 0.05)));
 const after = loss().dataSync()[0];
 console.log(JSON.stringify({ info, backend: tf.getBackend(), before, after, gradNorm }));
 `;
