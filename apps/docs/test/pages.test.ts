@@ -121,4 +121,27 @@ describe('the built site', () => {
     await page.close();
     expect(problems).toEqual([]);
   });
+
+  it('documents every command, argument and option of the CLI, from its own definitions', async () => {
+    const { buildProgram } = await import('@s4/cli');
+    const page = await site.browser.newPage();
+    await page.goto(`${site.url}/reference/cli`, { waitUntil: 'load' });
+    const text = (await page.locator('.vp-doc').textContent()) ?? '';
+    const headings = await page.locator('.vp-doc h2, .vp-doc h3, .vp-doc h4').allTextContents();
+    type Command = ReturnType<typeof buildProgram>;
+    let documented = 0;
+    const visit = (command: Command, path: string[]) => {
+      for (const sub of command.commands) {
+        const subPath = [...path, sub.name()];
+        expect(headings.map((h) => h.replace(/\u200b|#/g, '').trim())).toContain(subPath.join(' '));
+        for (const option of sub.options) expect(text).toContain(option.flags);
+        for (const argument of sub.registeredArguments) expect(text).toContain(argument.name());
+        documented++;
+        visit(sub, subPath);
+      }
+    };
+    visit(buildProgram(), ['s4']);
+    expect(documented).toBeGreaterThan(0);
+    await page.close();
+  });
 });

@@ -69,12 +69,8 @@ function commandSection(command: Command, help: Help, path: string[]): string {
   const lines = [`${level} ${path.join(' ')} {#${anchor(path)}}`, ''];
   const description = command.description();
   if (description) lines.push(escapeMarkdown(description), '');
-  lines.push(
-    '```sh',
-    `${path.slice(0, -1).join(' ')} ${help.commandUsage(command).trim()}`,
-    '```',
-    '',
-  );
+  // commandUsage already names the parent commands (`s4 data info [options]`).
+  lines.push('```sh', help.commandUsage(command).trim(), '```', '');
   const args = help.visibleArguments(command);
   if (args.length > 0) {
     lines.push('| argument | description |', '| --- | --- |');
