@@ -11,9 +11,27 @@ export function ensureWasmBackend(): Promise<BackendInfo> {
   return backend;
 }
 
-/** Zoo models whose trained weights this build of the site serves (from @s4/models). */
+/** Zoo models whose trained weights this build of the site serves (see shipped-weights.ts). */
 export interface ShippedIndex {
   models: string[];
+  entries: Array<{
+    name: string;
+    source: 'shipped' | 'run';
+    run?: string;
+    epochs: number;
+    testAccuracy?: number;
+  }>;
+}
+
+/** Where a served checkpoint comes from, for people: shipped, or which committed run. */
+export function describeWeights(entry: ShippedIndex['entries'][number]): string {
+  const accuracy =
+    entry.testAccuracy === undefined
+      ? ''
+      : `, ${(entry.testAccuracy * 100).toFixed(2)}% on the test set`;
+  return entry.source === 'shipped'
+    ? `shipped weights (${entry.epochs} epochs${accuracy})`
+    : `checkpoint ${entry.run} of a committed training run (after ${entry.epochs} epochs${accuracy})`;
 }
 
 export async function shippedModels(): Promise<ShippedIndex> {

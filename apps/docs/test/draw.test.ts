@@ -25,7 +25,7 @@ beforeAll(async () => {
   await page.goto(`${site.url}/demos/draw`, { waitUntil: 'load' });
   await page.waitForFunction(
     () =>
-      /Draw a digit|no shipped weights/.test(
+      /Draw a digit|no trained weights/.test(
         document.querySelector('[data-testid=draw-status]')?.textContent ?? '',
       ),
     undefined,
@@ -108,7 +108,7 @@ describe('the draw-a-digit demo', () => {
   it('classifies traced test digits with the shipped weights on the wasm backend', async () => {
     if (shipped.length === 0) {
       // No weights in this build: the page must say so instead of guessing.
-      expect(await page.getByTestId('draw-status').textContent()).toContain('no shipped weights');
+      expect(await page.getByTestId('draw-status').textContent()).toContain('no trained weights');
       expect(await page.getByTestId('draw-prediction').getAttribute('data-class')).toBeNull();
       return;
     }
