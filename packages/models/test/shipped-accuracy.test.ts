@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { evaluate, initBackend } from '@s4/core';
+import { loadMnist } from '@s4/mnist-data';
+import { describe, expect, it } from 'vitest';
+import { loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';
+
+describe('shipped S4 weights', () => {
+  it('reach at least 99.4% on the 10,000 real MNIST test images', async () => {
+    await initBackend({ backend: 'wasm' });
+    const loaded = await loadShippedModel('s4');
+    try {
+      expect(loaded.model.numParameters()).toBe(7738);
+      const test = await loadMnist({ split: 'test', download: false });
+      const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+      expect(result.total).toBe(10_000);
+      expect(result.accuracy).toBeGreaterThanOrEqual(0.994);
+      // The run's own final-epoch measurement, shipped beside the weights, agrees.
+      const metrics = readFileSync(
+        fileURLToPath(new URL('metrics.jsonl', shippedWeightsUrl('s4'))),
+        'utf8',
+      )
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(metrics.at(-1).testCorrect).toBe(result.correct);
+      expect((await shippedRun('s4'))?.finalAccuracy).toBeCloseTo(100 * result.accuracy, 6);
+    } finally {
+      loaded.model.dispose();
+    }
+  });
+});
