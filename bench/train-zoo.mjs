@@ -87,6 +87,9 @@ function section(runs) {
       `Final (epoch ${final.epoch}): **${final.testAccuracy.toFixed(2)}%**; best: ${best.testAccuracy.toFixed(2)}% (epoch ${best.epoch}); first ≥ 99.40%: ${hit ? `epoch ${hit.epoch}, ${fmtTime(hit.elapsedSeconds)} after the start` : 'not reached'}; total wall time ${fmtTime(final.elapsedSeconds)}.`,
       '',
     );
+    // A run's own remarks (resumes, load, worker changes), kept in its folder.
+    const notes = join(dir, 'NOTES.md');
+    if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
   }
   lines.push(END);
   return lines.join('\n');
