@@ -77,6 +77,14 @@ describe('s4 evaluate', () => {
     expect(report.loss).toBeGreaterThan(0);
   });
 
+  test('without --checkpoint it evaluates the shipped S4 weights', () => {
+    const result = s4('evaluate', '--limit', '2000', '--json');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ model: 's4', params: 7738, count: 2000 });
+    expect(report.accuracy).toBeGreaterThan(99);
+  });
+
   test('the same images give the same numbers as the run measured', () => {
     const metrics = JSON.parse(readFileSync(join(work, 'run', 'metrics.jsonl'), 'utf8').trim());
     const report = JSON.parse(
@@ -132,6 +140,25 @@ describe('s4 predict', () => {
     expect(text.stdout).toMatch(
       /^.*digit-0\.png: \d {2}\(\d \d+\.\d%, \d \d+\.\d%, \d \d+\.\d%\)$/m,
     );
+  });
+
+  test('the shipped S4 weights read big, dark-on-light pictures of test digits correctly', async () => {
+    const count = 30;
+    const test = await loadMnist({ split: 'test', limit: count, download: false });
+    const files = Array.from({ length: count }, (_, i) => {
+      const file = join(work, `shipped-${i}.png`);
+      writeFileSync(file, digitPng(test.images.subarray(i * 784, (i + 1) * 784), 3 + (i % 4)));
+      return file;
+    });
+    const result = s4('predict', ...files, '--json');
+    expect(result.status).toBe(0);
+    const digits = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).digit as number);
+    const right = digits.filter((d, i) => d === test.labels[i]).length;
+    // Re-centring a rescaled picture is not pixel-exact, so allow one miss in 30.
+    expect(right).toBeGreaterThanOrEqual(count - 1);
   });
 
   test('a file that is not a PNG, a missing file and a blank image are usage errors', () => {
