@@ -107,6 +107,8 @@ function writeSection(text) {
   const temp = `${BENCHMARKS}.${process.pid}.tmp`;
   writeFileSync(temp, after);
   renameSync(temp, BENCHMARKS);
+  // Biome formats Markdown (aligned tables) and CI checks it: leave the file as it would.
+  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', BENCHMARKS], { cwd: root, stdio: 'ignore' });
 }
 
 const given = new Map(values.run.map((r) => r.split('=')));
