@@ -108,7 +108,10 @@ function writeSection(text) {
   writeFileSync(temp, after);
   renameSync(temp, BENCHMARKS);
   // Biome formats Markdown (aligned tables) and CI checks it: leave the file as it would.
-  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', BENCHMARKS], { cwd: root, stdio: 'ignore' });
+  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', BENCHMARKS], {
+    cwd: root,
+    stdio: 'ignore',
+  });
 }
 
 const given = new Map(values.run.map((r) => r.split('=')));
