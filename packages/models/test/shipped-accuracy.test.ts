@@ -48,3 +48,21 @@ describe('shipped seed-arch1 weights', () => {
     }
   });
 });
+
+describe('shipped seed-arch2 weights', () => {
+  it('score on the 10,000 test images what their training run measured', async () => {
+    await initBackend({ backend: 'wasm' });
+    const loaded = await loadShippedModel('seed-arch2');
+    try {
+      expect(loaded.model.numParameters()).toBe(9_626);
+      const test = await loadMnist({ split: 'test', download: false });
+      const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+      const run = await shippedRun('seed-arch2');
+      expect(run?.epochs).toBe(15);
+      expect(100 * result.accuracy).toBeCloseTo(run?.finalAccuracy ?? Number.NaN, 6);
+      expect(result.accuracy).toBeGreaterThan(0.99);
+    } finally {
+      loaded.model.dispose();
+    }
+  });
+});
