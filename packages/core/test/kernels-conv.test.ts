@@ -27,6 +27,15 @@ for (const x of [
     }
   }
 }
+// The zoo's layer shapes (S4's SIMD filter-gradient GEMM: blocks of 8 output channels plus a
+// last block of 4, taps not a multiple of 4) and a larger batch.
+CASES.push(
+  { x: [5, 28, 28, 1], kernel: 3, stride: 1, pad: 'valid', outChannels: 8 },
+  { x: [3, 26, 26, 8], kernel: 3, stride: 1, pad: 'valid', outChannels: 12 },
+  { x: [3, 11, 11, 16], kernel: 3, stride: 1, pad: 'valid', outChannels: 12 },
+  { x: [4, 13, 13, 32], kernel: 3, stride: 1, pad: 'same', outChannels: 20 },
+  { x: [33, 9, 9, 12], kernel: 3, stride: 2, pad: 'same', outChannels: 12 },
+);
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);

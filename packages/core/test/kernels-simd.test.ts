@@ -4,16 +4,19 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { channelOps } from '../src/kernels/simd/channel-ops';
+import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
-describe("S4's WebAssembly SIMD module", () => {
-  it('is instantiated on the wasm backend memory (so batch norm takes the SIMD path)', async () => {
+describe("S4's WebAssembly SIMD modules", () => {
+  it('are instantiated on the wasm backend memory (so batch norm and conv gradients take the SIMD paths)', async () => {
     await initBackend({ backend: 'wasm' });
     expect(channelOps(tf.backend())).toBeDefined();
+    expect(convFilterGradOps(tf.backend())).toBeDefined();
     await initBackend({ backend: 'cpu' });
     expect(channelOps(tf.backend())).toBeUndefined();
+    expect(convFilterGradOps(tf.backend())).toBeUndefined();
   });
 
   it('computes per-channel sums in place, in float64 totals', async () => {

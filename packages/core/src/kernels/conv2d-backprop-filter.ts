@@ -8,6 +8,10 @@
  * [Ci, H, W, N] and F' = dy as [Ho, Wo, N, Co], dW' = conv2d(X', F', stride 1, dilation = the
  * forward stride, the forward padding) has shape [Ci, kh, kw, Co]. So the whole gradient runs
  * as one XNNPACK convolution plus three transposes instead of scalar loops.
+ *
+ * When the output channels are a multiple of 4, S4's own SIMD GEMM (conv-filter-grad.wat) runs
+ * instead: XNNPACK treats dy as the convolution's weights and repacks them on every call, and
+ * the transposes copy both operands; the GEMM reads x and dy in place, image by image.
  */
 import {
   backend_util,
@@ -18,7 +22,10 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { conv2dExplicit, cropForPadding, release, reshape, transpose } from './wasm-ops';
+import { s4KernelSwitch } from './kernel-switch';
+import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
+import { convFilterGradOps } from './simd/conv-filter-grad';
+import { conv2dExplicit, cropForPadding, pad, release, reshape, transpose } from './wasm-ops';
 
 export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   const backend = anyBackend as KernelBackend;
@@ -44,6 +51,17 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   const bottom = (outHeight - 1) * strideHeight + filterHeight - top - info.inHeight;
   const right = (outWidth - 1) * strideWidth + filterWidth - left - info.inWidth;
 
+  const outChannels = info.outChannels;
+  if (s4KernelSwitch.enabled && outChannels % 4 === 0 && outHeight > 0 && outWidth > 0) {
+    const ops = convFilterGradOps(backend);
+    if (ops !== undefined) {
+      return filterGradSimd(backend as WasmBackendInternals, ops, x, dy, info, [
+        [top, Math.max(0, bottom)],
+        [left, Math.max(0, right)],
+      ]);
+    }
+  }
+
   const xT = transpose(backend, x, [3, 1, 2, 0]);
   const dyT = transpose(backend, dy, [1, 2, 0, 3]);
   const fit = cropForPadding(backend, xT, [
@@ -63,6 +81,60 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   release(backend, dwT);
   return dw;
 };
+
+function filterGradSimd(
+  backend: WasmBackendInternals,
+  ops: NonNullable<ReturnType<typeof convFilterGradOps>>,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  padding: [[number, number], [number, number]],
+): TensorInfo {
+  const { batchSize, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } =
+    info;
+  const padded = padding.flat().some((p) => p > 0);
+  const xp = padded ? pad(backend, x, [[0, 0], padding[0], padding[1], [0, 0]]) : x;
+  const [, height, width] = xp.shape as [number, number, number, number];
+  const taps = filterHeight * filterWidth * inChannels;
+  const kBlocks = Math.ceil(taps / 4);
+  const pixelBytes = 4 * inChannels;
+  const wasm = backend.wasm;
+  // Tap offsets (bytes from an output position's top-left input pixel), padded to whole blocks
+  // of 4 with offset 0; the padding taps' rows of the scratch result are dropped.
+  const koff = wasm._malloc(4 * kBlocks * 4);
+  const scratch = wasm._malloc(4 * kBlocks * 4 * outChannels);
+  const dw = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+  const offsets = new Int32Array(wasm.HEAPU8.buffer, koff, kBlocks * 4);
+  offsets.fill(0);
+  let k = 0;
+  for (let i = 0; i < filterHeight; i++) {
+    for (let j = 0; j < filterWidth; j++) {
+      for (let c = 0; c < inChannels; c++) offsets[k++] = (i * width + j) * pixelBytes + 4 * c;
+    }
+  }
+  ops.conv_filter_grad(
+    offsetOf(backend, xp),
+    offsetOf(backend, dy),
+    scratch,
+    koff,
+    batchSize,
+    height * width * pixelBytes,
+    outHeight,
+    outWidth,
+    info.strideHeight * width * pixelBytes,
+    info.strideWidth * pixelBytes,
+    kBlocks,
+    outChannels,
+  );
+  const heap = wasm.HEAPU8.buffer;
+  new Float32Array(heap, offsetOf(backend, dw), taps * outChannels).set(
+    new Float32Array(heap, scratch, taps * outChannels),
+  );
+  wasm._free(koff);
+  wasm._free(scratch);
+  if (padded) release(backend, xp);
+  return dw;
+}
 
 export const conv2dBackpropFilterWasmConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,

@@ -1,10 +1,10 @@
 /**
- * S4's own WebAssembly SIMD module (channel-ops.wat), instantiated on the wasm backend's memory
- * so it reads and writes tensors in place. One instance per backend; `undefined` where the
- * backend's memory is not reachable or SIMD is unsupported (callers then use tfjs kernels).
+ * S4's per-channel WebAssembly SIMD module (channel-ops.wat), instantiated on the wasm
+ * backend's memory so it reads and writes tensors in place (see instantiate.ts).
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { WASM_BASE64 } from './channel-ops-bytes';
+import { instantiateOnBackend } from './instantiate';
 
 export interface ChannelOps {
   channel_sums(
@@ -63,35 +63,8 @@ export interface WasmBackendInternals extends KernelBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-const instances = new WeakMap<object, ChannelOps | null>();
-
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 export function channelOps(backend: KernelBackend): ChannelOps | undefined {
-  const internals = backend as Partial<WasmBackendInternals>;
-  const wasm = internals.wasm;
-  if (wasm === undefined) return undefined;
-  let ops = instances.get(wasm);
-  if (ops === undefined) {
-    ops = null;
-    const memory = wasm.asm?.memory;
-    if (memory instanceof WebAssembly.Memory) {
-      try {
-        const module = new WebAssembly.Module(decodeBase64(WASM_BASE64));
-        const instance = new WebAssembly.Instance(module, { env: { memory } });
-        ops = instance.exports as unknown as ChannelOps;
-      } catch {
-        ops = null; // no SIMD (or no bulk memory) in this engine: keep the tfjs-kernel path
-      }
-    }
-    instances.set(wasm, ops);
-  }
-  return ops ?? undefined;
+  return instantiateOnBackend<ChannelOps>(backend, 'channel-ops', WASM_BASE64);
 }
 
 export function offsetOf(backend: WasmBackendInternals, t: TensorInfo): number {
