@@ -93,12 +93,20 @@ function backpropInput(c: ConvCase, dy: tf.Tensor, filter: tf.Tensor): tf.Tensor
 const label = (c: ConvCase) =>
   `x ${c.x.join('×')}, ${c.kernel}×${c.kernel}→${c.outChannels}, stride ${c.stride}, ${c.pad}`;
 
-describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend', () => {
+describe('wasm Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend', () => {
   it.each(CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
     await initBackend({ backend: 'cpu' });
     const x = seeded(c.x, 1);
     const dy = seeded(outputShape(c), 2);
     const filter = seeded(filterShape(c), 3);
+
+    const yCpu = await onBackend('cpu', () =>
+      tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad),
+    );
+    const yWasm = await onBackend('wasm', () =>
+      tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad),
+    );
+    expect(maxRelativeError(yWasm, yCpu)).toBeLessThanOrEqual(1e-5);
 
     const dwCpu = await onBackend('cpu', () => backpropFilter(c, x, dy));
     const dwWasm = await onBackend('wasm', () => backpropFilter(c, x, dy));
@@ -109,6 +117,30 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backen
     expect(maxRelativeError(dxWasm, dxCpu)).toBeLessThanOrEqual(1e-4);
     tf.dispose([x, dy, filter]);
   });
+});
+
+it('wasm Conv2D with dilation and explicit asymmetric padding matches the cpu backend', async () => {
+  await initBackend({ backend: 'cpu' });
+  const x = seeded([3, 11, 10, 5], 4) as tf.Tensor4D;
+  const filter = seeded([3, 2, 5, 8], 5) as tf.Tensor4D;
+  const run = () =>
+    tf.conv2d(
+      x,
+      filter,
+      1,
+      [
+        [0, 0],
+        [2, 0],
+        [1, 3],
+        [0, 0],
+      ],
+      'NHWC',
+      [2, 3],
+    );
+  const yCpu = await onBackend('cpu', run);
+  const yWasm = await onBackend('wasm', run);
+  expect(maxRelativeError(yWasm, yCpu)).toBeLessThanOrEqual(1e-5);
+  tf.dispose([x, filter]);
 });
 
 describe('wasm conv gradients match central finite differences', () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { channelOps } from '../src/kernels/simd/channel-ops';
+import { conv2dOps } from '../src/kernels/simd/conv2d';
 import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
 
 const run = promisify(execFile);
@@ -14,9 +15,11 @@ describe("S4's WebAssembly SIMD modules", () => {
     await initBackend({ backend: 'wasm' });
     expect(channelOps(tf.backend())).toBeDefined();
     expect(convFilterGradOps(tf.backend())).toBeDefined();
+    expect(conv2dOps(tf.backend())).toBeDefined();
     await initBackend({ backend: 'cpu' });
     expect(channelOps(tf.backend())).toBeUndefined();
     expect(convFilterGradOps(tf.backend())).toBeUndefined();
+    expect(conv2dOps(tf.backend())).toBeUndefined();
   });
 
   it('computes per-channel sums in place, in float64 totals', async () => {

@@ -10,6 +10,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { batchNormTrainKernelConfigs } from './batch-norm-train';
+import { conv2dWasmConfig } from './conv2d';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { s4KernelSwitch } from './kernel-switch';
@@ -29,6 +30,7 @@ const S4_OWN_KERNELS: readonly KernelConfig[] = [...batchNormTrainKernelConfigs]
 export const S4_WASM_KERNEL_NAMES: readonly string[] = [
   ...S4_WASM_KERNELS.map((k) => k.kernelName),
   'Sum',
+  'Conv2D',
 ];
 
 /** tfjs's own wasm kernels that ours replace, kept so benchmarks can compare. */
@@ -49,11 +51,16 @@ export function registerWasmTrainingKernels(): void {
     registerKernel(config);
   }
   // Kernels that wrap tfjs's own (fast path here, the rest there) are built around it.
-  const tfjsSum = replacedTfjsKernels.get('Sum') ?? getKernel('Sum', 'wasm');
-  if (tfjsSum !== undefined) {
-    replacedTfjsKernels.set('Sum', tfjsSum);
-    unregisterKernel('Sum', 'wasm');
-    registerKernel(sumWasmConfig(tfjsSum));
+  const wrappers: Array<[string, (tfjs: KernelConfig) => KernelConfig]> = [
+    ['Sum', sumWasmConfig],
+    ['Conv2D', conv2dWasmConfig],
+  ];
+  for (const [name, wrap] of wrappers) {
+    const tfjsKernel = replacedTfjsKernels.get(name) ?? getKernel(name, 'wasm');
+    if (tfjsKernel === undefined) continue;
+    replacedTfjsKernels.set(name, tfjsKernel);
+    unregisterKernel(name, 'wasm');
+    registerKernel(wrap(tfjsKernel));
   }
   for (const config of S4_OWN_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
