@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { channelOps } from '../src/kernels/simd/channel-ops';
-import { conv2dOps } from '../src/kernels/simd/conv2d';
 import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
+import { conv2dOps } from '../src/kernels/simd/conv2d';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
