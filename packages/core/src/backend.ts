@@ -82,6 +82,28 @@ function nodeWasmFolder(): string | undefined {
 
 let wasmPathsConfigured = false;
 
+/**
+ * In Node, tfjs's cpu backend greets its first tensor with a console.warn banner: "Hi, looks
+ * like you are running TensorFlow.js in Node.js. To speed things up dramatically, install our
+ * node backend…" (`MathBackendCPU.write` in @tensorflow/tfjs-backend-cpu, once per backend
+ * instance, when `IS_NODE`). S4 runs the cpu backend on purpose, as the reference, and has no
+ * use for tfjs-node, so the banner is noise in every `--backend cpu` run. It goes through tfjs's
+ * `log.warn`, which stays silent while the `PROD` flag is on (or `IS_TEST`, which also turns on
+ * per-kernel leak checks). So the first tensor is written here, with `PROD` on, and `PROD` is put
+ * back as it was: left on, it would also hide tfjs's other warnings, among them why a backend
+ * failed to initialise. (In tfjs-core 4.22.0 `PROD` gates only warnings; no checks read it.)
+ */
+function spendCpuBanner(): void {
+  const env = tf.env();
+  const prod = env.getBool('PROD');
+  env.set('PROD', true);
+  try {
+    tf.scalar(0).dispose();
+  } finally {
+    env.set('PROD', prod);
+  }
+}
+
 function configureWasm(options: BackendOptions): void {
   if (options.threads !== undefined) {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
@@ -128,6 +150,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     );
   }
   await tf.ready();
+  if (backend === 'cpu') spendCpuBanner();
   const simd = backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   return { backend, simd };
 }

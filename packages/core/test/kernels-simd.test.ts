@@ -6,6 +6,7 @@ import { initBackend, tf } from '../src/index';
 import { channelOps } from '../src/kernels/simd/channel-ops';
 import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
 import { conv2dOps } from '../src/kernels/simd/conv2d';
+import { dropoutOps } from '../src/kernels/simd/dropout';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,10 +17,12 @@ describe("S4's WebAssembly SIMD modules", () => {
     expect(channelOps(tf.backend())).toBeDefined();
     expect(convFilterGradOps(tf.backend())).toBeDefined();
     expect(conv2dOps(tf.backend())).toBeDefined();
+    expect(dropoutOps(tf.backend())).toBeDefined();
     await initBackend({ backend: 'cpu' });
     expect(channelOps(tf.backend())).toBeUndefined();
     expect(convFilterGradOps(tf.backend())).toBeUndefined();
     expect(conv2dOps(tf.backend())).toBeUndefined();
+    expect(dropoutOps(tf.backend())).toBeUndefined();
   });
 
   it('computes per-channel sums in place, in float64 totals', async () => {

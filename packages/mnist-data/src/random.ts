@@ -29,6 +29,16 @@ export class Rng {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
+  /**
+   * Advances the generator as `count` calls of `nextUint32` would, in O(1): mulberry32 is
+   * counter-based (draw i hashes state + i·0x6d2b79f5), which lets kernels draw a whole mask
+   * in parallel and then move the generator past it.
+   */
+  skip(count: number): this {
+    this.#state = (this.#state + Math.imul(count >>> 0, 0x6d2b79f5)) >>> 0;
+    return this;
+  }
+
   /** Uniform float in [0, 1). */
   next(): number {
     return this.nextUint32() / 4294967296;

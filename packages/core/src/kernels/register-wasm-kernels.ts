@@ -13,6 +13,7 @@ import { batchNormTrainKernelConfigs } from './batch-norm-train';
 import { conv2dWasmConfig } from './conv2d';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
+import { dropoutKernelConfigs } from './dropout';
 import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
 import { sumWasmConfig } from './sum-leading-axes';
@@ -24,7 +25,10 @@ const S4_WASM_KERNELS: readonly KernelConfig[] = [
 ];
 
 /** S4's own ops (new kernel names), registered for both backends S4 supports. */
-const S4_OWN_KERNELS: readonly KernelConfig[] = [...batchNormTrainKernelConfigs];
+const S4_OWN_KERNELS: readonly KernelConfig[] = [
+  ...batchNormTrainKernelConfigs,
+  ...dropoutKernelConfigs,
+];
 
 /** Names of the wasm kernels S4 registers (added or replacing tfjs's own). */
 export const S4_WASM_KERNEL_NAMES: readonly string[] = [
