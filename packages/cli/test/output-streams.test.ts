@@ -69,3 +69,17 @@ describe('stdout whose reader went away (EPIPE)', () => {
     },
   );
 });
+
+describe('the cpu backend', () => {
+  test('s4 evaluate --backend cpu --json prints its JSON and nothing else (no tfjs-node banner)', () => {
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'evaluate', '--backend', 'cpu', '--limit', '50', '--json'],
+      { encoding: 'utf8' },
+    );
+    expect(result.stderr).not.toContain('TensorFlow.js in Node.js');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ model: 's4', count: 50 });
+  });
+});
