@@ -14,6 +14,7 @@ import { conv2dWasmConfig } from './conv2d';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { dropoutKernelConfigs } from './dropout';
+import { identityWasmConfig } from './identity';
 import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
 import { sumWasmConfig } from './sum-leading-axes';
@@ -35,6 +36,7 @@ export const S4_WASM_KERNEL_NAMES: readonly string[] = [
   ...S4_WASM_KERNELS.map((k) => k.kernelName),
   'Sum',
   'Conv2D',
+  'Identity',
 ];
 
 /** tfjs's own wasm kernels that ours replace, kept so benchmarks can compare. */
@@ -58,6 +60,7 @@ export function registerWasmTrainingKernels(): void {
   const wrappers: Array<[string, (tfjs: KernelConfig) => KernelConfig]> = [
     ['Sum', sumWasmConfig],
     ['Conv2D', conv2dWasmConfig],
+    ['Identity', identityWasmConfig],
   ];
   for (const [name, wrap] of wrappers) {
     const tfjsKernel = replacedTfjsKernels.get(name) ?? getKernel(name, 'wasm');
