@@ -7,6 +7,7 @@ import { channelOps } from '../src/kernels/simd/channel-ops';
 import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
 import { conv2dOps } from '../src/kernels/simd/conv2d';
 import { dropoutOps } from '../src/kernels/simd/dropout';
+import { reluGradOps } from '../src/kernels/simd/relu-grad';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -18,11 +19,13 @@ describe("S4's WebAssembly SIMD modules", () => {
     expect(convFilterGradOps(tf.backend())).toBeDefined();
     expect(conv2dOps(tf.backend())).toBeDefined();
     expect(dropoutOps(tf.backend())).toBeDefined();
+    expect(reluGradOps(tf.backend())).toBeDefined();
     await initBackend({ backend: 'cpu' });
     expect(channelOps(tf.backend())).toBeUndefined();
     expect(convFilterGradOps(tf.backend())).toBeUndefined();
     expect(conv2dOps(tf.backend())).toBeUndefined();
     expect(dropoutOps(tf.backend())).toBeUndefined();
+    expect(reluGradOps(tf.backend())).toBeUndefined();
   });
 
   it('computes per-channel sums in place, in float64 totals', async () => {

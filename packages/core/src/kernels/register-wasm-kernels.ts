@@ -17,6 +17,7 @@ import { dropoutKernelConfigs } from './dropout';
 import { identityWasmConfig } from './identity';
 import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
+import { reluGradKernelConfigs, useS4ReluGrad } from './relu-grad';
 import { sumWasmConfig } from './sum-leading-axes';
 
 const S4_WASM_KERNELS: readonly KernelConfig[] = [
@@ -29,6 +30,7 @@ const S4_WASM_KERNELS: readonly KernelConfig[] = [
 const S4_OWN_KERNELS: readonly KernelConfig[] = [
   ...batchNormTrainKernelConfigs,
   ...dropoutKernelConfigs,
+  ...reluGradKernelConfigs,
 ];
 
 /** Names of the wasm kernels S4 registers (added or replacing tfjs's own). */
@@ -72,6 +74,7 @@ export function registerWasmTrainingKernels(): void {
   for (const config of S4_OWN_KERNELS) {
     if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
   }
+  useS4ReluGrad(true);
 }
 
 /**
@@ -87,6 +90,7 @@ export function useS4WasmKernels(enabled: boolean): void {
     return;
   }
   registerWasmTrainingKernels();
+  useS4ReluGrad(false);
   // tfjs runs a kernel's setup (binding its C++ entry point) when the backend initialises;
   // ours were registered before that, so the restored kernels need their setup now.
   const wasm = findBackend('wasm');
