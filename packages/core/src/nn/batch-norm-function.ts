@@ -30,13 +30,25 @@ export function batchNormTrain(
 ): tf.Tensor {
   // The closed-form forward and backward run as two fused kernels (src/kernels/batch-norm-train.ts).
   return batchNormTrainFused(x, weight, bias, eps, ({ mean, variance, count }) => {
+    // A few numbers per channel: updated in JS (float64, then stored as float32) rather than
+    // with seven tiny tfjs kernels per layer per step.
+    const m = stats.momentum;
+    const unbias = count / (count - 1);
+    const batchMean = mean.dataSync();
+    const batchVar = variance.dataSync();
+    const runningMean = Float32Array.from(
+      stats.runningMean.dataSync(),
+      (r, c) => r * (1 - m) + batchMean[c]! * m,
+    );
+    const runningVar = Float32Array.from(
+      stats.runningVar.dataSync(),
+      (r, c) => r * (1 - m) + batchVar[c]! * unbias * m,
+    );
+    const tracked = stats.numBatchesTracked.dataSync()[0]! + 1;
     tf.tidy(() => {
-      const m = stats.momentum;
-      stats.runningMean.assign(tf.add(tf.mul(stats.runningMean, 1 - m), tf.mul(mean, m)));
-      stats.runningVar.assign(
-        tf.add(tf.mul(stats.runningVar, 1 - m), tf.mul(variance, (m * count) / (count - 1))),
-      );
-      stats.numBatchesTracked.assign(tf.add(stats.numBatchesTracked, tf.scalar(1, 'int32')));
+      stats.runningMean.assign(tf.tensor(runningMean, stats.runningMean.shape));
+      stats.runningVar.assign(tf.tensor(runningVar, stats.runningVar.shape));
+      stats.numBatchesTracked.assign(tf.scalar(tracked, 'int32'));
     });
   });
 }
