@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { evaluate, initBackend } from '@s4/core';
+import { evaluate, initBackend, loadCheckpoint } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
 import { describe, expect, it } from 'vitest';
 import { loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';
@@ -65,4 +65,32 @@ describe('shipped seed-arch2 weights', () => {
       loaded.model.dispose();
     }
   });
+});
+
+describe('the s4 recipe across seeds (the committed runs of `s4 train --seed N`)', () => {
+  it.each([1, 2, 3])(
+    'seed %i: the final epoch’s checkpoint scores at least 99.4% on the 10,000 test images, as its run logged',
+    async (seed) => {
+      await initBackend({ backend: 'wasm' });
+      const folder = new URL(`../weights-runs/s4-seed${seed}/`, import.meta.url);
+      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', folder)), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(metrics).toHaveLength(15);
+      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', folder)));
+      try {
+        loaded.model.eval();
+        expect(loaded.model.numParameters()).toBe(7738);
+        const test = await loadMnist({ split: 'test', download: false });
+        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+        expect(result.total).toBe(10_000);
+        expect(result.correct).toBe(metrics.at(-1).testCorrect);
+        expect(result.accuracy).toBeGreaterThanOrEqual(0.994);
+      } finally {
+        loaded.model.dispose();
+        for (const t of loaded.extraTensors.values()) t.dispose();
+      }
+    },
+  );
 });
