@@ -7,6 +7,7 @@ import { channelOps } from '../src/kernels/simd/channel-ops';
 import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
 import { conv2dOps } from '../src/kernels/simd/conv2d';
 import { dropoutOps } from '../src/kernels/simd/dropout';
+import { preferRelaxedSimd, usesRelaxedSimd } from '../src/kernels/simd/instantiate';
 import { reluGradOps } from '../src/kernels/simd/relu-grad';
 
 const run = promisify(execFile);
@@ -66,5 +67,44 @@ describe("S4's WebAssembly SIMD modules", () => {
   it('ships bytes assembled from the committed .wat source', async () => {
     // Exits 1 when src/kernels/simd/*-bytes.ts no longer matches its .wat.
     await run(process.execPath, ['scripts/build-simd.mjs', '--check'], { cwd: packageRoot });
+  });
+});
+
+describe('relaxed SIMD (fused multiply-add) builds of the convolution modules', () => {
+  it('are used in Node and agree with the plain mul + add builds', async () => {
+    await initBackend({ backend: 'wasm' });
+    const backend = tf.backend();
+    const x = tf.randomUniform([4, 12, 12, 8], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 8, 12], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const run = () =>
+      tf.tidy(() => {
+        const [y, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid'))),
+        )([x, w]);
+        return [tf.conv2d(x, w, 1, 'valid').dataSync(), y!.dataSync(), dw!.dataSync()];
+      });
+    try {
+      const relaxed = run();
+      expect(usesRelaxedSimd(backend, 'conv2d')).toBe(true);
+      expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(true);
+      preferRelaxedSimd(false, backend);
+      const plain = run();
+      expect(usesRelaxedSimd(backend, 'conv2d')).toBe(false);
+      expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(false);
+      for (let i = 0; i < relaxed.length; i++) {
+        const a = relaxed[i]!;
+        const b = plain[i]!;
+        let scale = 0;
+        let diff = 0;
+        for (let j = 0; j < a.length; j++) {
+          scale = Math.max(scale, Math.abs(b[j]!));
+          diff = Math.max(diff, Math.abs(a[j]! - b[j]!));
+        }
+        expect(diff / scale).toBeLessThan(1e-5);
+      }
+    } finally {
+      preferRelaxedSimd(true, backend);
+      tf.dispose([x, w]);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * memory; see instantiate.ts for when it is unavailable.
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
-import { WASM_BASE64 } from './conv-filter-grad-bytes';
+import { WASM_BASE64, WASM_RELAXED_BASE64 } from './conv-filter-grad-bytes';
 import { instantiateOnBackend } from './instantiate';
 
 export interface ConvFilterGradOps {
@@ -24,5 +24,10 @@ export interface ConvFilterGradOps {
 }
 
 export function convFilterGradOps(backend: KernelBackend): ConvFilterGradOps | undefined {
-  return instantiateOnBackend<ConvFilterGradOps>(backend, 'conv-filter-grad', WASM_BASE64);
+  return instantiateOnBackend<ConvFilterGradOps>(
+    backend,
+    'conv-filter-grad',
+    WASM_BASE64,
+    WASM_RELAXED_BASE64,
+  );
 }

@@ -6,7 +6,9 @@
 ;; where koff[k] is the byte offset of filter tap k = (kh, kw, ci) inside an image, so any
 ;; kernel size, stride and input channel count works (padding is applied by the caller).
 ;; A GEMM with a register block of 4 taps × 8 output channels (8 accumulators), image by image
-;; so that one image's x and dy stay in cache across all blocks. `coCount` must be a multiple of
+;; so that one image's x and dy stay in cache across all blocks. Multiply-adds are
+;; `f32x4.relaxed_madd` (fused where the CPU has FMA); scripts/build-simd.mjs also emits a build
+;; with them lowered to mul + add for engines without relaxed SIMD. `coCount` must be a multiple of
 ;; 4 and `dw` must have room for kBlocks·4 rows (rows past the real taps are scratch).
 ;; Assembled by scripts/build-simd.mjs.
 (module
@@ -72,17 +74,17 @@
                       (local.set $d0 (v128.load (local.get $pd)))
                       (local.set $d1 (v128.load offset=16 (local.get $pd)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $px) (local.get $o0))))
-                      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (local.get $d0))))
-                      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (local.get $d1))))
+                      (local.set $a0 (f32x4.relaxed_madd (local.get $s) (local.get $d0) (local.get $a0)))
+                      (local.set $a1 (f32x4.relaxed_madd (local.get $s) (local.get $d1) (local.get $a1)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $px) (local.get $o1))))
-                      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (local.get $d0))))
-                      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (local.get $d1))))
+                      (local.set $a2 (f32x4.relaxed_madd (local.get $s) (local.get $d0) (local.get $a2)))
+                      (local.set $a3 (f32x4.relaxed_madd (local.get $s) (local.get $d1) (local.get $a3)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $px) (local.get $o2))))
-                      (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s) (local.get $d0))))
-                      (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s) (local.get $d1))))
+                      (local.set $a4 (f32x4.relaxed_madd (local.get $s) (local.get $d0) (local.get $a4)))
+                      (local.set $a5 (f32x4.relaxed_madd (local.get $s) (local.get $d1) (local.get $a5)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $px) (local.get $o3))))
-                      (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (local.get $d0))))
-                      (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (local.get $d1))))
+                      (local.set $a6 (f32x4.relaxed_madd (local.get $s) (local.get $d0) (local.get $a6)))
+                      (local.set $a7 (f32x4.relaxed_madd (local.get $s) (local.get $d1) (local.get $a7)))
                       (local.set $px (i32.add (local.get $px) (local.get $colStep)))
                       (local.set $pd (i32.add (local.get $pd) (local.get $coBytes)))
                       (local.set $ox (i32.sub (local.get $ox) (i32.const 1)))
@@ -116,14 +118,10 @@
                     (local.set $ox (local.get $outWidth))
                     (loop $colLoop4
                       (local.set $d0 (v128.load (local.get $pd)))
-                      (local.set $a0 (f32x4.add (local.get $a0)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o0))) (local.get $d0))))
-                      (local.set $a2 (f32x4.add (local.get $a2)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o1))) (local.get $d0))))
-                      (local.set $a4 (f32x4.add (local.get $a4)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o2))) (local.get $d0))))
-                      (local.set $a6 (f32x4.add (local.get $a6)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $px) (local.get $o3))) (local.get $d0))))
+                      (local.set $a0 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $px) (local.get $o0))) (local.get $d0) (local.get $a0)))
+                      (local.set $a2 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $px) (local.get $o1))) (local.get $d0) (local.get $a2)))
+                      (local.set $a4 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $px) (local.get $o2))) (local.get $d0) (local.get $a4)))
+                      (local.set $a6 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $px) (local.get $o3))) (local.get $d0) (local.get $a6)))
                       (local.set $px (i32.add (local.get $px) (local.get $colStep)))
                       (local.set $pd (i32.add (local.get $pd) (local.get $coBytes)))
                       (local.set $ox (i32.sub (local.get $ox) (i32.const 1)))

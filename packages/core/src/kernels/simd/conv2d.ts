@@ -3,7 +3,7 @@
  * instantiate.ts for when it is unavailable.
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
-import { WASM_BASE64 } from './conv2d-bytes';
+import { WASM_BASE64, WASM_RELAXED_BASE64 } from './conv2d-bytes';
 import { instantiateOnBackend } from './instantiate';
 
 export interface Conv2dOps {
@@ -24,5 +24,5 @@ export interface Conv2dOps {
 }
 
 export function conv2dOps(backend: KernelBackend): Conv2dOps | undefined {
-  return instantiateOnBackend<Conv2dOps>(backend, 'conv2d', WASM_BASE64);
+  return instantiateOnBackend<Conv2dOps>(backend, 'conv2d', WASM_BASE64, WASM_RELAXED_BASE64);
 }

@@ -9,7 +9,8 @@
 ;; [kh, kw, ci, co] layout as it is. Register block: 4 output pixels of a row × 8 output
 ;; channels (8 accumulators), then a last block of 4 channels; a row's last pixels re-use the
 ;; block with its extra pixels clamped to the row's last one (they write the same values
-;; twice). `coCount` must be a multiple of 4. Assembled by scripts/build-simd.mjs.
+;; twice). `coCount` must be a multiple of 4. Multiply-adds are `f32x4.relaxed_madd` (fused where
+;; the CPU has FMA); scripts/build-simd.mjs also emits a build with them lowered to mul + add. Assembled by scripts/build-simd.mjs.
 (module
   (import "env" "memory" (memory 0))
 
@@ -78,17 +79,17 @@
                       (local.set $w0 (v128.load (local.get $pw)))
                       (local.set $w1 (v128.load offset=16 (local.get $pw)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $p0) (local.get $off))))
-                      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (local.get $w0))))
-                      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (local.get $w1))))
+                      (local.set $a0 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a0)))
+                      (local.set $a1 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a1)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $p1) (local.get $off))))
-                      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (local.get $w0))))
-                      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (local.get $w1))))
+                      (local.set $a2 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a2)))
+                      (local.set $a3 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a3)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $p2) (local.get $off))))
-                      (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s) (local.get $w0))))
-                      (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s) (local.get $w1))))
+                      (local.set $a4 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a4)))
+                      (local.set $a5 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a5)))
                       (local.set $s (v128.load32_splat (i32.add (local.get $p3) (local.get $off))))
-                      (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (local.get $w0))))
-                      (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (local.get $w1))))
+                      (local.set $a6 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a6)))
+                      (local.set $a7 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a7)))
                       (local.set $pk (i32.add (local.get $pk) (i32.const 4)))
                       (local.set $pw (i32.add (local.get $pw) (local.get $coBytes)))
                       (local.set $k (i32.sub (local.get $k) (i32.const 1)))
@@ -117,14 +118,10 @@
                     (loop $kLoop4
                       (local.set $off (i32.load (local.get $pk)))
                       (local.set $w0 (v128.load (local.get $pw)))
-                      (local.set $a0 (f32x4.add (local.get $a0)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $p0) (local.get $off))) (local.get $w0))))
-                      (local.set $a2 (f32x4.add (local.get $a2)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $p1) (local.get $off))) (local.get $w0))))
-                      (local.set $a4 (f32x4.add (local.get $a4)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $p2) (local.get $off))) (local.get $w0))))
-                      (local.set $a6 (f32x4.add (local.get $a6)
-                        (f32x4.mul (v128.load32_splat (i32.add (local.get $p3) (local.get $off))) (local.get $w0))))
+                      (local.set $a0 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $p0) (local.get $off))) (local.get $w0) (local.get $a0)))
+                      (local.set $a2 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $p1) (local.get $off))) (local.get $w0) (local.get $a2)))
+                      (local.set $a4 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $p2) (local.get $off))) (local.get $w0) (local.get $a4)))
+                      (local.set $a6 (f32x4.relaxed_madd (v128.load32_splat (i32.add (local.get $p3) (local.get $off))) (local.get $w0) (local.get $a6)))
                       (local.set $pk (i32.add (local.get $pk) (i32.const 4)))
                       (local.set $pw (i32.add (local.get $pw) (local.get $coBytes)))
                       (local.set $k (i32.sub (local.get $k) (i32.const 1)))
