@@ -5,6 +5,8 @@
 //   pnpm bench:train --models s4             only some models
 //   pnpm bench:train --report-only --run s4=packages/models/weights-runs/s4-seed1
 //                                            rewrite the section from existing run folders
+//   pnpm bench:train --report-only --models s4,s4-seed2 --run s4=… --run s4-seed2=…
+//                                            (in a report, names are only labels)
 //
 // Per epoch: test accuracy, test loss, training seconds, images/s; final and best accuracy;
 // total wall time (including evaluation); the machine and its load.
@@ -21,7 +23,10 @@ const BENCHMARKS = join(root, 'BENCHMARKS.md');
 const START = '<!-- bench:train:start -->';
 const END = '<!-- bench:train:end -->';
 
+// `pnpm bench -- --flag` passes the `--` through (pnpm 10): drop it.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     models: { type: 'string', default: 's4,seed-arch1,seed-arch2' },
     'runs-dir': { type: 'string', default: 'runs/bench-train' },
@@ -60,6 +65,22 @@ function section(runs) {
     `Machine: ${machine()}; load average when written: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')} (the machine is shared: images/s are only comparable within one run).`,
+    '',
+    '| run | seed | epochs | final test accuracy | best (epoch) | first ≥ 99.40% | total wall time | median images/s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...runs.flatMap(({ name, dir }) => {
+      const metrics = readMetrics(dir);
+      if (metrics.length === 0) return [];
+      const config = runConfig(dir);
+      const final = metrics.at(-1);
+      const best = metrics.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
+      const hit = metrics.find((m) => m.testAccuracy >= 99.4);
+      const speeds = metrics.map((m) => m.trainImagesPerSec).sort((a, b) => a - b);
+      const speed = speeds[Math.floor((speeds.length - 1) / 2)] ?? Number.NaN;
+      return [
+        `| ${name} | ${config?.seed ?? '–'} | ${metrics.length} | ${final.testAccuracy.toFixed(2)}% | ${best.testAccuracy.toFixed(2)}% (${best.epoch}) | ${hit ? `epoch ${hit.epoch}, ${fmtTime(hit.elapsedSeconds)}` : 'not reached'} | ${fmtTime(final.elapsedSeconds)} | ${speed.toFixed(0)} |`,
+      ];
+    }),
     '',
   ];
   for (const { name, dir } of runs) {
