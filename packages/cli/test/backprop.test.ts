@@ -1,22 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, runBackprop, toCsv } from '@s4/backprop-sheet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt } from './cli-bin';
 
 // The real `s4` bin, as a user runs it.
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 
-beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/backprop-sheet/dist/node.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
-}, 600_000);
+beforeAll(ensureCliBuilt, 600_000);
 
 const folders: string[] = [];
 afterAll(() => {

@@ -1,20 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt, root } from './cli-bin';
 
 // The real `s4` bin, timing real training steps on real MNIST (a few, to keep CI short).
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 
-beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/core/dist/parallel-worker.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
-}, 600_000);
+beforeAll(ensureCliBuilt, 600_000);
 
 const s4 = (...args: string[]) =>
   spawnSync(process.execPath, [bin, 'bench', ...args], { cwd: root, encoding: 'utf8' });

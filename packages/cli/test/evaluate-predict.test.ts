@@ -1,15 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '@s4/mnist-data';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt } from './cli-bin';
 
 // The real `s4` bin on a checkpoint it trained itself (a short run: these tests check the
 // plumbing and the errors; accuracy is checked on the shipped weights and in train.test.ts).
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 const work = mkdtempSync(join(tmpdir(), 's4-evaluate-'));
 const checkpoint = join(work, 'run', 'last');
 
@@ -17,12 +16,7 @@ const s4 = (...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8' });
 
 beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/models/dist/index.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
+  ensureCliBuilt();
   const trained = s4(
     'train',
     '--limit',

@@ -1,20 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt } from './cli-bin';
 
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 const s4 = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
-beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/models/dist/index.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
-}, 600_000);
+beforeAll(ensureCliBuilt, 600_000);
 
 describe('s4 models', () => {
   test('--json lists every model with params, computed constraints and recipe', () => {

@@ -1,20 +1,11 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt } from './cli-bin';
 
 // The real `s4` bin in a plain `node` process: what its output streams look like to a shell.
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 
-beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/models/dist/index.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
-}, 600_000);
+beforeAll(ensureCliBuilt, 600_000);
 
 /**
  * Runs `s4 <args>` with stdout piped to a reader that is already gone (`s4 … | head -0`, or

@@ -1,23 +1,15 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bin, ensureCliBuilt } from './cli-bin';
 
 // The real `s4` bin, as a user runs it, training for real on a small slice of MNIST.
-const root = join(import.meta.dirname, '../../..');
-const bin = join(root, 'packages/cli/dist/bin.js');
 const work = mkdtempSync(join(tmpdir(), 's4-train-'));
 
-beforeAll(() => {
-  if (!existsSync(bin) || !existsSync(join(root, 'packages/models/dist/index.js'))) {
-    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@s4/cli...'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  }
-}, 600_000);
+beforeAll(ensureCliBuilt, 600_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
