@@ -55,7 +55,7 @@ describe('s4 bench', () => {
     const unknown = s4('--model', 'nope');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/nope/);
-    const tooMany = s4('--steps', '500', '--batch-size', '128');
+    const tooMany = s4('--steps', '500', '--warmup', '3', '--batch-size', '128');
     expect(tooMany.status).toBe(2);
     expect(tooMany.stderr).toMatch(/--steps 500.*needs 64384 training images; MNIST has 60000/);
     const zero = s4('--steps', '0');
