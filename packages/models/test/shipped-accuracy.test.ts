@@ -51,9 +51,9 @@ describe('shipped seed-arch1 weights', () => {
       const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
       const run = await shippedRun('seed-arch1');
       expect(run?.epochs).toBe(15);
-      expect(Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100)).toBeLessThanOrEqual(
-        SAME_RUN_IMAGES + 1e-6,
-      );
+      expect(
+        Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100),
+      ).toBeLessThanOrEqual(SAME_RUN_IMAGES + 1e-6);
       expect(result.accuracy).toBeGreaterThan(0.99);
     } finally {
       loaded.model.dispose();
@@ -71,9 +71,9 @@ describe('shipped seed-arch2 weights', () => {
       const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
       const run = await shippedRun('seed-arch2');
       expect(run?.epochs).toBe(15);
-      expect(Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100)).toBeLessThanOrEqual(
-        SAME_RUN_IMAGES + 1e-6,
-      );
+      expect(
+        Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100),
+      ).toBeLessThanOrEqual(SAME_RUN_IMAGES + 1e-6);
       expect(result.accuracy).toBeGreaterThan(0.99);
     } finally {
       loaded.model.dispose();
