@@ -17,22 +17,17 @@ import {
   tf,
 } from '../src/index';
 
-/**
- * The seed's first network with ReLU after max-pooling (the same function, as ReLU is
- * monotonic): pooling windows then hold distinct values, while ReLU before pooling creates
- * ties (several zeros) whose gradient each backend may route to a different, equally valid
- * position, which would make the comparison meaningless.
- */
+/** The seed's first network, in its own order: Conv → ReLU → BatchNorm → MaxPool. */
 function seedArch1(rng: Rng): Sequential {
   return new Sequential(
     new Conv2d(1, 32, 3, { rng }),
+    new ReLU(),
     new BatchNorm2d(32),
     new MaxPool2d(2),
-    new ReLU(),
     new Conv2d(32, 32, 3, { rng }),
+    new ReLU(),
     new BatchNorm2d(32),
     new MaxPool2d(2),
-    new ReLU(),
     new Conv2d(32, 16, 3, { rng }),
     new BatchNorm2d(16),
     new ReLU(),
@@ -100,9 +95,13 @@ describe('layers on the wasm backend', () => {
     const largest = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     cpu.grads.forEach((g, i) => {
       const name = names[i] as string;
-      if (['0.bias', '4.bias', '8.bias', '13.bias'].includes(name)) {
-        // A bias feeding a BatchNorm has a zero gradient (BN subtracts the mean): both backends
-        // must return only rounding noise, small against the weight's gradient.
+      if (['6.bias', '8.bias', '13.bias'].includes(name)) {
+        // Exactly zero in theory, so both backends return rounding noise, which must be small
+        // against the weight's gradient: a bias feeding a BatchNorm (8, 13: BN subtracts the
+        // mean), and the second BatchNorm's shift (6): a per-channel shift passes through
+        // max-pooling and the next conv as a per-channel constant, which BatchNorm 9 removes.
+        // (Comparing such noise relative to itself is what once looked like a 15–111% wasm/cpu
+        // disagreement on this network.)
         const weightGradient = largest(cpu.grads[i - 1] as Float32Array);
         expect(largest(g), name).toBeLessThan(1e-3 * weightGradient);
         expect(largest(wasm.grads[i] as Float32Array), name).toBeLessThan(1e-3 * weightGradient);
