@@ -5,50 +5,21 @@ import { dirname, join } from 'node:path';
 import { loadMnist, MNIST_MEAN, MNIST_STD, type MnistData, Rng } from '@s4/mnist-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BatchNorm1d,
   BatchNorm2d,
   Conv2d,
   CoreError,
-  Dropout,
-  Flatten,
   initBackend,
   Linear,
-  LogSoftmax,
   loadCheckpoint,
-  MaxPool2d,
   type Module,
   ReLU,
   Sequential,
   saveCheckpoint,
   tf,
 } from '../src/index';
+import { seedArch1 } from './seed-nets';
 
 const normalization = { mean: MNIST_MEAN, std: MNIST_STD };
-
-function seedArch1(rng: Rng): Sequential {
-  const relu = () => new ReLU({ functional: true });
-  return new Sequential(
-    new Conv2d(1, 32, 3, { rng }),
-    relu(),
-    new BatchNorm2d(32),
-    new MaxPool2d(2),
-    new Conv2d(32, 32, 3, { rng }),
-    relu(),
-    new BatchNorm2d(32),
-    new MaxPool2d(2),
-    new Conv2d(32, 16, 3, { rng }),
-    relu(),
-    new BatchNorm2d(16),
-    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
-    new Flatten({ functional: true }),
-    new Linear(144, 20, { rng }),
-    relu(),
-    new BatchNorm1d(20),
-    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
-    new Linear(20, 10, { rng }),
-    new LogSoftmax({ functional: true }),
-  );
-}
 
 /** Real MNIST test digits as a normalised NHWC batch. */
 function imagesTensor(data: MnistData, count: number): tf.Tensor4D {

@@ -16,55 +16,7 @@ import {
   summary,
   tf,
 } from '../src/index';
-
-// The seed's networks, written the way its PyTorch code ran them: ReLU, view and log_softmax
-// were function calls (F.relu …), so torchsummary listed no rows for them — `functional: true`.
-function seedArch1(rng: Rng): Sequential {
-  const relu = () => new ReLU({ functional: true });
-  return new Sequential(
-    new Conv2d(1, 32, 3, { rng }),
-    relu(),
-    new BatchNorm2d(32),
-    new MaxPool2d(2),
-    new Conv2d(32, 32, 3, { rng }),
-    relu(),
-    new BatchNorm2d(32),
-    new MaxPool2d(2),
-    new Conv2d(32, 16, 3, { rng }),
-    relu(),
-    new BatchNorm2d(16),
-    new Dropout(0.1, { rng }),
-    new Flatten({ functional: true }),
-    new Linear(144, 20, { rng }),
-    relu(),
-    new BatchNorm1d(20),
-    new Dropout(0.1, { rng }),
-    new Linear(20, 10, { rng }),
-    new LogSoftmax({ functional: true }),
-  );
-}
-
-function seedArch2(rng: Rng): Sequential {
-  const relu = () => new ReLU({ functional: true });
-  return new Sequential(
-    new Conv2d(1, 16, 3, { rng }),
-    relu(),
-    new BatchNorm2d(16),
-    new Conv2d(16, 32, 3, { rng }),
-    relu(),
-    new BatchNorm2d(32),
-    new MaxPool2d(2),
-    new Conv2d(32, 10, 3, { rng }),
-    relu(),
-    new BatchNorm2d(10),
-    new Dropout(0.1, { rng }),
-    new MaxPool2d(2),
-    new Conv2d(10, 10, 3, { rng }),
-    relu(),
-    new Dropout(0.1, { rng }),
-    new Conv2d(10, 10, 3, { rng }),
-  );
-}
+import { seedArch1, seedArch2 } from './seed-nets';
 
 // What torchsummary 1.5.1 printed for the seed's networks (its format strings, applied in
 // Python to the seed's layer list: 17,502 params, 0.00 / 0.44 / 0.07 / 0.51 MB).
@@ -129,7 +81,7 @@ beforeAll(async () => {
 
 describe('summary', () => {
   it("prints the seed's first network exactly as torchsummary did", () => {
-    const model = seedArch1(new Rng(1));
+    const model = seedArch1(new Rng(1), { functional: true });
     const result = summary(model, [1, 28, 28]);
     expect(result.text).toBe(ARCH1_TABLE);
     expect(result.totalParams).toBe(17502);
@@ -138,7 +90,7 @@ describe('summary', () => {
   });
 
   it("prints the seed's second network exactly as torchsummary did", () => {
-    const model = seedArch2(new Rng(1));
+    const model = seedArch2(new Rng(1), { functional: true });
     const result = summary(model, [1, 28, 28]);
     expect(result.text).toBe(ARCH2_TABLE);
     expect(result.rows.at(-1)?.outputShape).toEqual([-1, 10, 1, 1]);

@@ -1,0 +1,71 @@
+import { Rng } from '@s4/mnist-data';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from '../src/index';
+
+export interface SeedNetOptions {
+  /**
+   * ReLU, view and log_softmax as the seed's PyTorch code ran them: function calls (F.relu …),
+   * for which torchsummary lists no rows. Default false (ordinary layers).
+   */
+  functional?: boolean;
+}
+
+/** The seed's first network (17,502 params), in its order: Conv → ReLU → BatchNorm → MaxPool. */
+export function seedArch1(rng: Rng, options: SeedNetOptions = {}): Sequential {
+  const functional = options.functional ?? false;
+  const relu = () => new ReLU({ functional });
+  return new Sequential(
+    new Conv2d(1, 32, 3, { rng }),
+    relu(),
+    new BatchNorm2d(32),
+    new MaxPool2d(2),
+    new Conv2d(32, 32, 3, { rng }),
+    relu(),
+    new BatchNorm2d(32),
+    new MaxPool2d(2),
+    new Conv2d(32, 16, 3, { rng }),
+    relu(),
+    new BatchNorm2d(16),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new Flatten({ functional }),
+    new Linear(144, 20, { rng }),
+    relu(),
+    new BatchNorm1d(20),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new Linear(20, 10, { rng }),
+    new LogSoftmax({ functional }),
+  );
+}
+
+/** The seed's second network (9,626 params): five convs, the last one producing the logits. */
+export function seedArch2(rng: Rng, options: SeedNetOptions = {}): Sequential {
+  const relu = () => new ReLU({ functional: options.functional ?? false });
+  return new Sequential(
+    new Conv2d(1, 16, 3, { rng }),
+    relu(),
+    new BatchNorm2d(16),
+    new Conv2d(16, 32, 3, { rng }),
+    relu(),
+    new BatchNorm2d(32),
+    new MaxPool2d(2),
+    new Conv2d(32, 10, 3, { rng }),
+    relu(),
+    new BatchNorm2d(10),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new MaxPool2d(2),
+    new Conv2d(10, 10, 3, { rng }),
+    relu(),
+    new Dropout(0.1, { rng: new Rng(rng.nextUint32()) }),
+    new Conv2d(10, 10, 3, { rng }),
+  );
+}
