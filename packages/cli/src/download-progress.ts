@@ -1,7 +1,6 @@
 import type { DownloadProgress } from '@s4/mnist-data';
 import { SingleBar } from 'cli-progress';
-
-const CELLS = ' ▏▎▍▌▋▊▉';
+import { formatInterval, tqdmBar } from './progress-bar';
 
 /** Bytes in MB from one megabyte, else in kB, like tqdm's unit_scale. */
 const unitFor = (bytes: number) =>
@@ -10,11 +9,6 @@ const scaled = (bytes: number) => {
   const unit = unitFor(bytes);
   return `${(bytes / unit.size).toFixed(1)}${unit.name}`;
 };
-
-function interval(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
 
 /**
  * One tqdm-style line for a download:
@@ -30,18 +24,14 @@ export function formatDownloadLine(
   const rate = elapsedSeconds > 0 ? receivedBytes / elapsedSeconds : undefined;
   const speed = rate === undefined ? '?B/s' : `${scaled(rate)}/s`;
   if (totalBytes === undefined || totalBytes <= 0) {
-    return `${file}: ${scaled(receivedBytes)} [${interval(elapsedSeconds)}, ${speed}]`;
+    return `${file}: ${scaled(receivedBytes)} [${formatInterval(elapsedSeconds)}, ${speed}]`;
   }
-  const fraction = Math.min(1, receivedBytes / totalBytes);
-  const eighths = Math.floor(fraction * width * 8);
-  const full = Math.floor(eighths / 8);
-  const bar = ('█'.repeat(full) + (full < width ? CELLS[eighths % 8]!.trim() : '')).padEnd(width);
+  const { bar, percent } = tqdmBar(Math.min(1, receivedBytes / totalBytes), width);
   const left =
-    rate === undefined || rate === 0 ? '?' : interval((totalBytes - receivedBytes) / rate);
-  const percent = `${Math.round(fraction * 100)}%`.padStart(4);
+    rate === undefined || rate === 0 ? '?' : formatInterval((totalBytes - receivedBytes) / rate);
   const unit = unitFor(totalBytes);
   const sizes = `${(receivedBytes / unit.size).toFixed(1)}/${(totalBytes / unit.size).toFixed(1)}${unit.name}`;
-  return `${file}: ${percent}|${bar}| ${sizes} [${interval(elapsedSeconds)}<${left}, ${speed}]`;
+  return `${file}: ${percent}|${bar}| ${sizes} [${formatInterval(elapsedSeconds)}<${left}, ${speed}]`;
 }
 
 /**

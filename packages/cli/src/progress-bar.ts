@@ -25,6 +25,20 @@ export function formatInterval(seconds: number): string {
 }
 
 /**
+ * tqdm's bar for `fraction` (0–1) in `width` cells, eighth-block partial cell included, and its
+ * percentage (`' 45%'`): shared by the epoch and download bars.
+ */
+export function tqdmBar(fraction: number, width: number): { bar: string; percent: string } {
+  const eighths = Math.floor(fraction * width * 8);
+  const full = Math.floor(eighths / 8);
+  const partial = eighths % 8;
+  const bar = (
+    '█'.repeat(full) + (full < width && partial > 0 ? PARTIAL_BLOCKS[partial] : '')
+  ).padEnd(width, ' ');
+  return { bar, percent: `${String(Math.round(fraction * 100)).padStart(3, ' ')}%` };
+}
+
+/**
  * One tqdm line: `desc: 100%|██████████| 469/469 [00:14<00:00, 31.35it/s]`, with tqdm's
  * eighth-block partial cells and `s/it` below one iteration a second. cli-progress draws and
  * throttles the line; this function only decides what it says, so it is testable exactly.
@@ -33,13 +47,7 @@ export function formatTqdmLine(options: TqdmLineOptions): string {
   const { done, total, elapsedSeconds } = options;
   const width = options.width ?? 10;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
-  const eighths = Math.floor(fraction * width * 8);
-  const full = Math.floor(eighths / 8);
-  const partial = eighths % 8;
-  const bar = (
-    '█'.repeat(full) + (full < width && partial > 0 ? PARTIAL_BLOCKS[partial] : '')
-  ).padEnd(width, ' ');
-  const percent = `${String(Math.round(fraction * 100)).padStart(3, ' ')}%`;
+  const { bar, percent } = tqdmBar(fraction, width);
   const timed = done - (options.initial ?? 0);
   const rate = elapsedSeconds > 0 && timed > 0 ? timed / elapsedSeconds : undefined;
   const remaining = rate === undefined ? '?' : formatInterval((total - done) / rate);
