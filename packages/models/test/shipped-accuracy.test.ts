@@ -41,35 +41,18 @@ describe('shipped S4 weights', () => {
   });
 });
 
-describe('shipped seed-arch1 weights', () => {
+describe.each([
+  ['seed-arch1', 17_502],
+  ['seed-arch2', 9_626],
+] as const)('shipped %s weights', (name, params) => {
   it('score on the 10,000 test images what their training run measured', async () => {
     await initBackend({ backend: 'wasm' });
-    const loaded = await loadShippedModel('seed-arch1');
+    const loaded = await loadShippedModel(name);
     try {
-      expect(loaded.model.numParameters()).toBe(17_502);
+      expect(loaded.model.numParameters()).toBe(params);
       const test = await loadMnist({ split: 'test', download: false });
       const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
-      const run = await shippedRun('seed-arch1');
-      expect(run?.epochs).toBe(15);
-      expect(
-        Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100),
-      ).toBeLessThanOrEqual(SAME_RUN_IMAGES + 1e-6);
-      expect(result.accuracy).toBeGreaterThan(0.99);
-    } finally {
-      loaded.model.dispose();
-    }
-  });
-});
-
-describe('shipped seed-arch2 weights', () => {
-  it('score on the 10,000 test images what their training run measured', async () => {
-    await initBackend({ backend: 'wasm' });
-    const loaded = await loadShippedModel('seed-arch2');
-    try {
-      expect(loaded.model.numParameters()).toBe(9_626);
-      const test = await loadMnist({ split: 'test', download: false });
-      const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
-      const run = await shippedRun('seed-arch2');
+      const run = await shippedRun(name);
       expect(run?.epochs).toBe(15);
       expect(
         Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100),
