@@ -15,18 +15,11 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 describe("S4's WebAssembly SIMD modules", () => {
   it('are instantiated on the wasm backend memory (so batch norm and conv gradients take the SIMD paths)', async () => {
+    const modules = [channelOps, convFilterGradOps, conv2dOps, dropoutOps, reluGradOps];
     await initBackend({ backend: 'wasm' });
-    expect(channelOps(tf.backend())).toBeDefined();
-    expect(convFilterGradOps(tf.backend())).toBeDefined();
-    expect(conv2dOps(tf.backend())).toBeDefined();
-    expect(dropoutOps(tf.backend())).toBeDefined();
-    expect(reluGradOps(tf.backend())).toBeDefined();
+    for (const instance of modules) expect(instance(tf.backend()), instance.name).toBeDefined();
     await initBackend({ backend: 'cpu' });
-    expect(channelOps(tf.backend())).toBeUndefined();
-    expect(convFilterGradOps(tf.backend())).toBeUndefined();
-    expect(conv2dOps(tf.backend())).toBeUndefined();
-    expect(dropoutOps(tf.backend())).toBeUndefined();
-    expect(reluGradOps(tf.backend())).toBeUndefined();
+    for (const instance of modules) expect(instance(tf.backend()), instance.name).toBeUndefined();
   });
 
   it('computes per-channel sums in place, in float64 totals', async () => {
