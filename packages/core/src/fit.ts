@@ -8,7 +8,7 @@ import { type Evaluation, evaluate } from './evaluate';
 import type { LossKind } from './losses';
 import type { Module } from './nn/module';
 import type { Optimizer, OptimizerState } from './optim/optimizer';
-import { WorkerPool } from './parallel/worker-pool';
+import { WorkerPool, type WorkerPoolOptions } from './parallel/worker-pool';
 import type { Scheduler, SchedulerState } from './schedulers/scheduler';
 import { applyGradients, computeGradients, disposeGradients, lossKindFor } from './train-step';
 import { yieldToEventLoop } from './yield';
@@ -135,7 +135,8 @@ export interface FitOptions {
     | ((epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>)
     | undefined;
   /**
-   * Data-parallel worker threads (Node only, default 1 = train here). With N > 1 every batch is
+   * Data-parallel workers (default 1 = train here): Node worker threads, or in a browser the
+   * Web Workers `createWorker` starts. With N > 1 every batch is
    * split across N workers and their gradients averaged each step (see `WorkerPool` for what
    * that means for BatchNorm and Dropout); evaluation is split across them too. The model must
    * be a `Sequential` (workers rebuild it from its architecture).
@@ -143,6 +144,8 @@ export interface FitOptions {
   workers?: number | undefined;
   /** The built worker entry (default: `parallel-worker.js` of this package's dist). */
   workerUrl?: URL | string | undefined;
+  /** Starts data-parallel worker `index` (required in browsers; see `WorkerPoolOptions`). */
+  createWorker?: WorkerPoolOptions['createWorker'];
 }
 
 export interface FitResult {
@@ -250,6 +253,7 @@ export async function fit(
           workers,
           loss: lossKind,
           ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+          ...(options.createWorker ? { createWorker: options.createWorker } : {}),
         })
       : undefined;
   try {

@@ -1,4 +1,3 @@
-import type { Worker as NodeWorker } from 'node:worker_threads';
 import { toArchitecture } from '../architecture';
 import { type BackendName, tf } from '../backend';
 import type { PreparedBatch } from '../data/batches';
@@ -15,7 +14,9 @@ import {
   writeBuffers,
 } from './flat-state';
 import type { FromWorker, ToWorker } from './messages';
+import { startNodeWorker } from './node-worker';
 import { shardBatch } from './shards';
+import type { WorkerPort, WorkerPortEvent } from './worker-port';
 
 export interface WorkerPoolOptions {
   /** Threads to start (≥ 1); each holds a model replica and its own tfjs backend. */
@@ -25,6 +26,12 @@ export interface WorkerPoolOptions {
   loss: LossKind;
   /** The built worker entry; default `parallel-worker.js` beside this bundle (see `defaultWorkerUrl`). */
   workerUrl?: URL | string;
+  /**
+   * Starts worker `index` (default: a Node worker_threads thread running `workerUrl`). In a
+   * browser: `() => new Worker(new URL('./my-worker.ts', import.meta.url), { type: 'module' })`,
+   * a module worker whose script calls `serveParallelWorker(self, { wasmPaths })`.
+   */
+  createWorker?: ((index: number) => WorkerPort) | undefined;
 }
 
 /** Per-example losses and arg-max predictions of one evaluation batch. */
@@ -48,27 +55,14 @@ export function defaultWorkerUrl(): URL {
     : new URL('./parallel-worker.js', here);
 }
 
-function workerThreads(): typeof import('node:worker_threads') {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:worker_threads') as
-    | typeof import('node:worker_threads')
-    | undefined;
-  if (mod === undefined) {
-    throw new CoreError(
-      'BAD_ARGUMENT',
-      'workers: data-parallel training needs Node (>= 20.16) worker_threads; in a browser train with workers: 1',
-    );
-  }
-  return mod;
-}
-
 interface Pending {
   resolve: (message: FromWorker) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Synchronous data-parallel training on `worker_threads`. Every step the batch is split into one
+ * Synchronous data-parallel training on `worker_threads` or browser Web Workers (see
+ * `WorkerPort`). Every step the batch is split into one
  * contiguous shard per worker; each worker loads the current weights, runs forward and backward
  * on its shard and returns its mean-loss gradients as one flat Float32Array. The main thread
  * averages them weighted by shard size, which is exactly the gradient of the whole batch's mean
@@ -88,27 +82,33 @@ interface Pending {
 export class WorkerPool {
   readonly size: number;
   readonly layout: FlatLayout;
-  readonly #workers: NodeWorker[];
+  readonly #workers: WorkerPort[];
   readonly #pending: Array<Pending | undefined>;
   #failure: Error | undefined;
   #nextId = 1;
   #closed = false;
 
-  private constructor(workers: NodeWorker[], layout: FlatLayout) {
+  private constructor(workers: WorkerPort[], layout: FlatLayout) {
     this.#workers = workers;
     this.#pending = workers.map(() => undefined);
     this.size = workers.length;
     this.layout = layout;
     workers.forEach((worker, index) => {
-      worker.on('message', (message: FromWorker) => {
+      worker.addEventListener('message', (event) => {
         const pending = this.#pending[index];
         this.#pending[index] = undefined;
-        pending?.resolve(message);
+        pending?.resolve(event.data as FromWorker);
       });
-      worker.on('error', (error) => this.#fail(index, error));
-      worker.on('exit', (code) => {
-        if (!this.#closed) this.#fail(index, new Error(`exited with code ${code}`));
-      });
+      const fail = (event: WorkerPortEvent) => {
+        if (this.#closed) return;
+        const error =
+          event.error instanceof Error
+            ? event.error
+            : new Error(event.message || 'the worker failed (is its script served?)');
+        this.#fail(index, error);
+      };
+      worker.addEventListener('error', fail);
+      worker.addEventListener('messageerror', fail);
     });
   }
 
@@ -119,17 +119,13 @@ export class WorkerPool {
       throw new CoreError('BAD_ARGUMENT', `workers: expected an integer >= 1, found ${count}`);
     }
     const architecture = toArchitecture(model);
-    const { Worker } = workerThreads();
-    const url = options.workerUrl ?? defaultWorkerUrl();
+    const createWorker = options.createWorker;
+    const url = createWorker ? 'createWorker' : (options.workerUrl ?? defaultWorkerUrl());
     const layout = flatLayout(model);
     const backend = options.backend ?? (tf.getBackend() as BackendName);
-    // Without the parent's `--conditions` flags: a test runner's source condition (`@s4/source`)
-    // would make the built worker import sibling packages' TypeScript sources.
-    const execArgv = process.execArgv.filter(
-      (arg, i, all) =>
-        !/^(--conditions|-C)(=|$)/.test(arg) && !/^(--conditions|-C)$/.test(all[i - 1] ?? ''),
+    const workers = Array.from({ length: count }, (_, index) =>
+      createWorker ? createWorker(index) : startNodeWorker(url),
     );
-    const workers = Array.from({ length: count }, () => new Worker(url, { execArgv }));
     const pool = new WorkerPool(workers, layout);
     try {
       await Promise.all(
