@@ -36,6 +36,20 @@ CASES.push(
   { x: [4, 13, 13, 32], kernel: 3, stride: 1, pad: 'same', outChannels: 20 },
   { x: [33, 9, 9, 12], kernel: 3, stride: 2, pad: 'same', outChannels: 12 },
 );
+// Channel counts that are not a multiple of 4 (S4's GEMMs shift their last block of 4 back to
+// the last channel; below 4 tfjs's kernels run), as output and as input channels: seed-arch2's
+// 32 → 10 and 10 → 10 layers, and 2, 3, 5, 6, 7, 9 channels with both strides and paddings.
+CASES.push(
+  { x: [3, 12, 12, 32], kernel: 3, stride: 1, pad: 'valid', outChannels: 10 },
+  { x: [4, 5, 5, 10], kernel: 3, stride: 1, pad: 'valid', outChannels: 10 },
+  { x: [4, 3, 3, 10], kernel: 3, stride: 1, pad: 'valid', outChannels: 10 },
+);
+for (const [i, outChannels] of [2, 3, 5, 6, 7, 9].entries()) {
+  CASES.push(
+    { x: [3, 8, 9, 6], kernel: 3, stride: 1, pad: i % 2 ? 'same' : 'valid', outChannels },
+    { x: [2, 9, 8, 5], kernel: 3, stride: 2, pad: i % 2 ? 'valid' : 'same', outChannels },
+  );
+}
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
@@ -146,7 +160,9 @@ it('wasm Conv2D with dilation and explicit asymmetric padding matches the cpu ba
 describe('wasm conv gradients match central finite differences', () => {
   // The loss Σ conv2d(x, w) · r is linear in x and in w, so central differences have no
   // truncation error; what is left is float32 rounding of the forward passes.
-  const FD_CASES = CASES.filter((c) => c.outChannels === 4 && c.kernel === 3);
+  const FD_CASES = CASES.filter(
+    (c) => (c.outChannels === 4 || (c.outChannels === 10 && c.x[1] === 5)) && c.kernel === 3,
+  );
 
   it.each(FD_CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
     await initBackend({ backend: 'wasm' });

@@ -59,7 +59,7 @@ export const batchNormTrainWasm: KernelFunc = ({ inputs, backend: anyBackend, at
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
   const eps = (attrs as { eps: number }).eps;
   const { m, c } = flat(x);
-  if (c % 4 === 0 && channelOps(backend) !== undefined) {
+  if (simdFold(m, c) !== undefined && channelOps(backend) !== undefined) {
     return batchNormTrainSimd(backend as WasmBackendInternals, x, gamma, beta, eps);
   }
   const ones = onesRow(backend, m);
@@ -92,7 +92,7 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
     invStd,
   } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
   const { m, c } = flat(xHatIn);
-  if (c % 4 === 0 && channelOps(backend) !== undefined) {
+  if (simdFold(m, c) !== undefined && channelOps(backend) !== undefined) {
     return batchNormTrainGradSimd(backend as WasmBackendInternals, dy, xHatIn, gamma, invStd);
   }
   const wasm = backend as WasmHeapBackend;
@@ -128,10 +128,38 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
 };
 
 /**
- * The same two kernels with S4's SIMD module (simd/channel-ops.wat) when the channel count is a
- * multiple of 4: two passes over memory each way. Statistics are summed relative to the first
- * row (a per-channel shift), so E[x²] − E[x]² does not cancel catastrophically.
+ * The same two kernels with S4's SIMD module (simd/channel-ops.wat): two passes over memory
+ * each way. Statistics are summed relative to the first row (a per-channel shift), so
+ * E[x²] − E[x]² does not cancel catastrophically.
+ *
+ * The module works on rows of whole SIMD vectors. A channel count that is not a multiple of 4
+ * is folded: [M, C] is read as [M / k, k·C] with k·C a multiple of 4 (C = 10: 2 rows of 10 as
+ * one of 20), the per-channel parameters are repeated k times and the k partial sums of each
+ * channel added up. Undefined when M is not a multiple of k (then the composed path runs).
  */
+function simdFold(m: number, c: number): number | undefined {
+  const k = c % 4 === 0 ? 1 : c % 2 === 0 ? 2 : 4;
+  return m % k === 0 ? k : undefined;
+}
+
+/** `values` (c of them) repeated k times into the heap at `at`. */
+function tiled(heap: Float32Array, at: number, values: ArrayLike<number>, k: number): void {
+  const c = values.length;
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < c; i++) heap[at / 4 + j * c + i] = values[i]!;
+  }
+}
+
+/** The k partial sums of each channel, from kc float64 totals at `at`. */
+function folded(buffer: ArrayBufferLike, at: number, c: number, k: number): Float64Array {
+  const totals = new Float64Array(buffer, at, k * c);
+  const sums = new Float64Array(c);
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < c; i++) sums[i]! += totals[j * c + i]!;
+  }
+  return sums;
+}
+
 function withScratch<T>(backend: WasmBackendInternals, bytes: number, run: (at: number) => T): T {
   const at = backend.wasm._malloc(bytes);
   try {
@@ -150,34 +178,40 @@ function batchNormTrainSimd(
 ): TensorInfo[] {
   const ops = channelOps(backend)!;
   const { m, c } = flat(x);
+  const k = simdFold(m, c)!;
+  const rows = m / k;
+  const kc = k * c;
   const y = backend.makeOutput(x.shape, 'float32');
   const xHat = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([c], 'float32');
   const variance = backend.makeOutput([c], 'float32');
   const invStd = backend.makeOutput([c], 'float32');
-  // scratch: 2c f32 block sums | 2c f64 totals | 4c f32 affine parameters
-  withScratch(backend, 8 * c + 16 * c + 16 * c, (at) => {
+  // scratch: 2kc f32 block sums | 2kc f64 totals | kc f32 shift | 4kc f32 affine parameters
+  withScratch(backend, 8 * kc + 16 * kc + 4 * kc + 16 * kc, (at) => {
     const xAt = offsetOf(backend, x);
-    const totals = at + 8 * c;
-    const params = totals + 16 * c;
-    ops.channel_sums(xAt, xAt, xAt, m, c, at, totals, totals + 8 * c);
+    const totals = at + 8 * kc;
+    const shiftAt = totals + 16 * kc;
+    const params = shiftAt + 4 * kc;
+    const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+    const shift = heap.slice(xAt / 4, xAt / 4 + c);
+    tiled(heap, shiftAt, shift, k);
+    ops.channel_sums(xAt, xAt, shiftAt, rows, kc, at, totals, totals + 8 * kc);
     const buffer = backend.wasm.HEAPU8.buffer;
-    const sums = new Float64Array(buffer, totals, 2 * c);
-    const heap = new Float32Array(buffer);
-    const shift = heap.subarray(xAt / 4, xAt / 4 + c).slice();
+    const sumX = folded(buffer, totals, c, k);
+    const sumXX = folded(buffer, totals + 8 * kc, c, k);
     const g = heap.subarray(offsetOf(backend, gamma) / 4, offsetOf(backend, gamma) / 4 + c);
     const b = heap.subarray(offsetOf(backend, beta) / 4, offsetOf(backend, beta) / 4 + c);
-    const p = heap.subarray(params / 4, params / 4 + 4 * c);
     const meanOut = heap.subarray(offsetOf(backend, mean) / 4, offsetOf(backend, mean) / 4 + c);
     const varOut = heap.subarray(
       offsetOf(backend, variance) / 4,
       offsetOf(backend, variance) / 4 + c,
     );
     const invOut = heap.subarray(offsetOf(backend, invStd) / 4, offsetOf(backend, invStd) / 4 + c);
+    const p = new Float32Array(4 * c);
     for (let i = 0; i < c; i++) {
-      const centredMean = sums[i]! / m;
+      const centredMean = sumX[i]! / m;
       const mu = shift[i]! + centredMean;
-      const v = Math.max(0, sums[c + i]! / m - centredMean * centredMean);
+      const v = Math.max(0, sumXX[i]! / m - centredMean * centredMean);
       const s = 1 / Math.sqrt(v + eps);
       meanOut[i] = mu;
       varOut[i] = v;
@@ -187,15 +221,16 @@ function batchNormTrainSimd(
       p[2 * c + i] = s; // x̂ = x·s − μ·s
       p[3 * c + i] = -mu * s;
     }
+    for (let q = 0; q < 4; q++) tiled(heap, params + 4 * q * kc, p.subarray(q * c, (q + 1) * c), k);
     ops.affine2(
       xAt,
-      m,
-      c,
+      rows,
+      kc,
       params,
-      params + 4 * c,
+      params + 4 * kc,
       offsetOf(backend, y),
-      params + 8 * c,
-      params + 12 * c,
+      params + 8 * kc,
+      params + 12 * kc,
       offsetOf(backend, xHat),
     );
   });
@@ -211,46 +246,53 @@ function batchNormTrainGradSimd(
 ): TensorInfo[] {
   const ops = channelOps(backend)!;
   const { m, c } = flat(xHat);
+  const k = simdFold(m, c)!;
+  const rows = m / k;
+  const kc = k * c;
   const dx = backend.makeOutput(xHat.shape, 'float32');
   const dGamma = backend.makeOutput([c], 'float32');
   const dBeta = backend.makeOutput([c], 'float32');
-  // scratch: 2c f32 block sums | 2c f64 totals | 4c f32 (zero shift, then p, q, r)
-  withScratch(backend, 8 * c + 16 * c + 16 * c, (at) => {
-    const totals = at + 8 * c;
-    const params = totals + 16 * c;
+  // scratch: 2kc f32 block sums | 2kc f64 totals | 4kc f32 (zero shift, then p, q, r)
+  withScratch(backend, 8 * kc + 16 * kc + 16 * kc, (at) => {
+    const totals = at + 8 * kc;
+    const params = totals + 16 * kc;
     const dyAt = offsetOf(backend, dy);
     const xHatAt = offsetOf(backend, xHat);
-    new Float32Array(backend.wasm.HEAPU8.buffer, params, c).fill(0);
-    ops.channel_sums(dyAt, xHatAt, params, m, c, at, totals, totals + 8 * c);
+    new Float32Array(backend.wasm.HEAPU8.buffer, params, kc).fill(0);
+    ops.channel_sums(dyAt, xHatAt, params, rows, kc, at, totals, totals + 8 * kc);
     const buffer = backend.wasm.HEAPU8.buffer;
-    const sums = new Float64Array(buffer, totals, 2 * c);
+    const sumDyAll = folded(buffer, totals, c, k);
+    const sumDyXHatAll = folded(buffer, totals + 8 * kc, c, k);
     const heap = new Float32Array(buffer);
     const g = heap.subarray(offsetOf(backend, gamma) / 4, offsetOf(backend, gamma) / 4 + c);
     const s = heap.subarray(offsetOf(backend, invStd) / 4, offsetOf(backend, invStd) / 4 + c);
-    const p = heap.subarray(params / 4 + c, params / 4 + 4 * c);
     const dGammaOut = heap.subarray(
       offsetOf(backend, dGamma) / 4,
       offsetOf(backend, dGamma) / 4 + c,
     );
     const dBetaOut = heap.subarray(offsetOf(backend, dBeta) / 4, offsetOf(backend, dBeta) / 4 + c);
+    const p = new Float32Array(3 * c);
     for (let i = 0; i < c; i++) {
-      const sumDy = sums[i]!;
-      const sumDyXHat = sums[c + i]!;
-      const k = g[i]! * s[i]!;
+      const sumDy = sumDyAll[i]!;
+      const sumDyXHat = sumDyXHatAll[i]!;
+      const ki = g[i]! * s[i]!;
       dBetaOut[i] = sumDy;
       dGammaOut[i] = sumDyXHat;
-      p[i] = k; // dx = dy·k − x̂·(k·Σdy·x̂/M) − k·Σdy/M
-      p[c + i] = (-k * sumDyXHat) / m;
-      p[2 * c + i] = (-k * sumDy) / m;
+      p[i] = ki; // dx = dy·k − x̂·(k·Σdy·x̂/M) − k·Σdy/M
+      p[c + i] = (-ki * sumDyXHat) / m;
+      p[2 * c + i] = (-ki * sumDy) / m;
+    }
+    for (let q = 0; q < 3; q++) {
+      tiled(heap, params + 4 * (q + 1) * kc, p.subarray(q * c, (q + 1) * c), k);
     }
     ops.combine(
       dyAt,
       xHatAt,
-      m,
-      c,
-      params + 4 * c,
-      params + 8 * c,
-      params + 12 * c,
+      rows,
+      kc,
+      params + 4 * kc,
+      params + 8 * kc,
+      params + 12 * kc,
       offsetOf(backend, dx),
     );
   });

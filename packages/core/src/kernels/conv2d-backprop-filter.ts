@@ -9,8 +9,7 @@
  * forward stride, the forward padding) has shape [Ci, kh, kw, Co]. So the whole gradient runs
  * as one XNNPACK convolution plus three transposes instead of scalar loops.
  *
- * When the output channels are a multiple of 4, S4's own SIMD GEMM (conv-filter-grad.wat) runs
- * instead: XNNPACK treats dy as the convolution's weights and repacks them on every call, and
+ * With at least 4 output channels, S4's own SIMD GEMM (conv-filter-grad.wat) runs instead: XNNPACK treats dy as the convolution's weights and repacks them on every call, and
  * the transposes copy both operands; the GEMM reads x and dy in place, image by image.
  */
 import {
@@ -52,7 +51,7 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   const right = (outWidth - 1) * strideWidth + filterWidth - left - info.inWidth;
 
   const outChannels = info.outChannels;
-  if (s4KernelSwitch.enabled && outChannels % 4 === 0 && outHeight > 0 && outWidth > 0) {
+  if (s4KernelSwitch.enabled && outChannels >= 4 && outHeight > 0 && outWidth > 0) {
     const ops = convFilterGradOps(backend);
     if (ops !== undefined) {
       return filterGradSimd(backend as WasmBackendInternals, ops, x, dy, info, [
@@ -101,8 +100,10 @@ function filterGradSimd(
   const wasm = backend.wasm;
   // Tap offsets (bytes from an output position's top-left input pixel), padded to whole blocks
   // of 4 with offset 0; the padding taps' rows of the scratch result are dropped.
+  // The GEMM's result rows are whole SIMD vectors: outChannels rounded up to a multiple of 4.
+  const columns = (outChannels + 3) & ~3;
   const koff = wasm._malloc(4 * kBlocks * 4);
-  const scratch = wasm._malloc(4 * kBlocks * 4 * outChannels);
+  const scratch = wasm._malloc(4 * kBlocks * 4 * columns);
   const dw = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
   const offsets = new Int32Array(wasm.HEAPU8.buffer, koff, kBlocks * 4);
   offsets.fill(0);
@@ -127,9 +128,21 @@ function filterGradSimd(
     outChannels,
   );
   const heap = wasm.HEAPU8.buffer;
-  new Float32Array(heap, offsetOf(backend, dw), taps * outChannels).set(
-    new Float32Array(heap, scratch, taps * outChannels),
-  );
+  const result = new Float32Array(heap, scratch, taps * columns);
+  const out = new Float32Array(heap, offsetOf(backend, dw), taps * outChannels);
+  if (columns === outChannels) {
+    out.set(result);
+  } else {
+    // The last 4 columns hold channels outChannels − 4 … outChannels − 1 (see the .wat).
+    const tail = outChannels - 4;
+    for (let t = 0; t < taps; t++) {
+      out.set(result.subarray(t * columns, t * columns + tail), t * outChannels);
+      out.set(
+        result.subarray(t * columns + columns - 4, (t + 1) * columns),
+        t * outChannels + tail,
+      );
+    }
+  }
   wasm._free(koff);
   wasm._free(scratch);
   if (padded) release(backend, xp);

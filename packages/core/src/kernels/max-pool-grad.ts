@@ -40,7 +40,7 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend, attrs }) => {
     left === 0 &&
     outHeight === Math.floor(inHeight / 2) &&
     outWidth === Math.floor(inWidth / 2) &&
-    channels % 4 === 0;
+    channels >= 4;
   if (ops !== undefined && simdShape && dy.dtype === 'float32' && input.dtype === 'float32') {
     // The common 2×2/2 pool: S4's SIMD kernel (simd/channel-ops.wat), in place on the heap.
     const wasm = backend as WasmBackendInternals;

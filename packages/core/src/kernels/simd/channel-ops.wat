@@ -1,7 +1,8 @@
 ;; Per-channel loops over a row-major [rows, channels] float32 matrix in the tfjs wasm backend's
 ;; own memory (imported), with 128-bit SIMD: batch norm's statistics, normalisation and
 ;; gradient in two passes each instead of a chain of single-op kernels. `channels` must be a
-;; multiple of 4; pointers are byte offsets into the heap. Assembled by scripts/build-simd.mjs.
+;; multiple of 4 (max_pool2_grad: see there); pointers are byte offsets into the heap.
+;; Assembled by scripts/build-simd.mjs.
 (module
   (import "env" "memory" (memory 0))
 
@@ -123,14 +124,16 @@
   ;; Gradient of a 2×2, stride-2 max pool without padding over NHWC data: each output's
   ;; gradient goes to the first maximum of its window in row-major order (as tfjs's cpu kernel
   ;; and PyTorch do); every other input gets 0 (dx is cleared first, which also covers a last
-  ;; odd row/column that no window reads).
+  ;; odd row/column that no window reads). `channels` must be at least 4; when it is not a
+  ;; multiple of 4 the last vector is shifted back to end at the last channel (it recomputes a
+  ;; few channels, writing the same values again, and never touches another pixel).
   (func (export "max_pool2_grad")
     (param $x i32) (param $dy i32) (param $dx i32)
     (param $images i32) (param $height i32) (param $width i32) (param $channels i32)
     (param $outHeight i32) (param $outWidth i32)
     (local $img i32) (local $oy i32) (local $ox i32) (local $off i32)
     (local $pixelBytes i32) (local $rowBytes i32) (local $imageBytes i32)
-    (local $p00 i32) (local $p01 i32) (local $p10 i32) (local $p11 i32) (local $at i32)
+    (local $p00 i32) (local $p01 i32) (local $p10 i32) (local $p11 i32) (local $at i32) (local $c i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $g v128)
     (local $best v128) (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $taken v128)
     (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
@@ -161,11 +164,14 @@
                 (block $chDone
                   (loop $chLoop
                     (br_if $chDone (i32.ge_u (local.get $off) (local.get $pixelBytes)))
-                    (local.set $a0 (v128.load (i32.add (local.get $x) (i32.add (local.get $p00) (local.get $off)))))
-                    (local.set $a1 (v128.load (i32.add (local.get $x) (i32.add (local.get $p01) (local.get $off)))))
-                    (local.set $a2 (v128.load (i32.add (local.get $x) (i32.add (local.get $p10) (local.get $off)))))
-                    (local.set $a3 (v128.load (i32.add (local.get $x) (i32.add (local.get $p11) (local.get $off)))))
-                    (local.set $g (v128.load (i32.add (local.get $dy) (local.get $off))))
+                    (local.set $c (local.get $off))
+                    (if (i32.gt_u (i32.add (local.get $off) (i32.const 16)) (local.get $pixelBytes))
+                      (then (local.set $c (i32.sub (local.get $pixelBytes) (i32.const 16)))))
+                    (local.set $a0 (v128.load (i32.add (local.get $x) (i32.add (local.get $p00) (local.get $c)))))
+                    (local.set $a1 (v128.load (i32.add (local.get $x) (i32.add (local.get $p01) (local.get $c)))))
+                    (local.set $a2 (v128.load (i32.add (local.get $x) (i32.add (local.get $p10) (local.get $c)))))
+                    (local.set $a3 (v128.load (i32.add (local.get $x) (i32.add (local.get $p11) (local.get $c)))))
+                    (local.set $g (v128.load (i32.add (local.get $dy) (local.get $c))))
                     (local.set $best
                       (f32x4.max (f32x4.max (local.get $a0) (local.get $a1))
                         (f32x4.max (local.get $a2) (local.get $a3))))
@@ -174,13 +180,13 @@
                     (local.set $taken (v128.or (local.get $m0) (local.get $m1)))
                     (local.set $m2 (v128.andnot (f32x4.eq (local.get $a2) (local.get $best)) (local.get $taken)))
                     (local.set $taken (v128.or (local.get $taken) (local.get $m2)))
-                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p00) (local.get $off)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p00) (local.get $c)))
                       (v128.and (local.get $g) (local.get $m0)))
-                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p01) (local.get $off)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p01) (local.get $c)))
                       (v128.and (local.get $g) (local.get $m1)))
-                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p10) (local.get $off)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p10) (local.get $c)))
                       (v128.and (local.get $g) (local.get $m2)))
-                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p11) (local.get $off)))
+                    (v128.store (i32.add (local.get $dx) (i32.add (local.get $p11) (local.get $c)))
                       (v128.and (local.get $g)
                         (v128.andnot (f32x4.eq (local.get $a3) (local.get $best)) (local.get $taken))))
                     (local.set $off (i32.add (local.get $off) (i32.const 16)))

@@ -8,9 +8,12 @@
 ;; A GEMM with a register block of 4 taps × 8 output channels (8 accumulators), image by image
 ;; so that one image's x and dy stay in cache across all blocks. Multiply-adds are
 ;; `f32x4.relaxed_madd` (fused where the CPU has FMA); scripts/build-simd.mjs also emits a build
-;; with them lowered to mul + add for engines without relaxed SIMD. `coCount` must be a multiple of
-;; 4 and `dw` must have room for kBlocks·4 rows (rows past the real taps are scratch).
-;; Assembled by scripts/build-simd.mjs.
+;; with them lowered to mul + add for engines without relaxed SIMD. `coCount` must be at least 4;
+;; `dw` is scratch of kBlocks·4 rows (rows past the real taps are dropped) × coCount rounded up
+;; to a multiple of 4 columns. When coCount is not a multiple of 4, the last block of 4 reads
+;; dy's last 4 channels (shifted back, so never past a pixel) into dw's last 4 columns: the
+;; caller maps those columns to channels coCount − 4 … coCount − 1. Assembled by
+;; scripts/build-simd.mjs.
 (module
   (import "env" "memory" (memory 0))
 
@@ -22,14 +25,15 @@
     (local $coBytes i32) (local $dyRowBytes i32) (local $xImg i32) (local $dyImg i32)
     (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (local $px i32) (local $pd i32)
+    (local $px i32) (local $pd i32) (local $wBytes i32) (local $cc i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local $d0 v128) (local $d1 v128) (local $s v128)
     (local.set $coBytes (i32.shl (local.get $coCount) (i32.const 2)))
+    (local.set $wBytes (i32.and (i32.add (local.get $coBytes) (i32.const 15)) (i32.const -16)))
     (local.set $dyRowBytes (i32.mul (local.get $outWidth) (local.get $coBytes)))
     (memory.fill (local.get $dw) (i32.const 0)
-      (i32.mul (i32.shl (local.get $kBlocks) (i32.const 2)) (local.get $coBytes)))
+      (i32.mul (i32.shl (local.get $kBlocks) (i32.const 2)) (local.get $wBytes)))
     (local.set $dyImg (local.get $dy))
     (local.set $xImg (local.get $x))
     (block $imagesDone
@@ -45,10 +49,10 @@
             (local.set $o2 (i32.load offset=8 (i32.add (local.get $koff) (i32.shl (local.get $kb) (i32.const 4)))))
             (local.set $o3 (i32.load offset=12 (i32.add (local.get $koff) (i32.shl (local.get $kb) (i32.const 4)))))
             (local.set $w0 (i32.add (local.get $dw)
-              (i32.mul (i32.shl (local.get $kb) (i32.const 2)) (local.get $coBytes))))
-            (local.set $w1 (i32.add (local.get $w0) (local.get $coBytes)))
-            (local.set $w2 (i32.add (local.get $w1) (local.get $coBytes)))
-            (local.set $w3 (i32.add (local.get $w2) (local.get $coBytes)))
+              (i32.mul (i32.shl (local.get $kb) (i32.const 2)) (local.get $wBytes))))
+            (local.set $w1 (i32.add (local.get $w0) (local.get $wBytes)))
+            (local.set $w2 (i32.add (local.get $w1) (local.get $wBytes)))
+            (local.set $w3 (i32.add (local.get $w2) (local.get $wBytes)))
             (local.set $cb (i32.const 0))
             ;; blocks of 8 output channels
             (block $wideDone
@@ -101,9 +105,13 @@
                 (v128.store offset=16 (i32.add (local.get $w3) (local.get $cb)) (local.get $a7))
                 (local.set $cb (i32.add (local.get $cb) (i32.const 32)))
                 (br $wideLoop)))
-            ;; a last block of 4 output channels
-            (if (i32.lt_u (local.get $cb) (local.get $coBytes))
-              (then
+            ;; blocks of 4 output channels; the last one reads dy's last 4 channels
+            (block $narrowDone
+              (loop $narrowLoop
+                (br_if $narrowDone (i32.ge_u (local.get $cb) (local.get $coBytes)))
+                (local.set $cc (local.get $cb))
+                (if (i32.gt_u (i32.add (local.get $cb) (i32.const 16)) (local.get $coBytes))
+                  (then (local.set $cc (i32.sub (local.get $coBytes) (i32.const 16)))))
                 (local.set $a0 (v128.load (i32.add (local.get $w0) (local.get $cb))))
                 (local.set $a2 (v128.load (i32.add (local.get $w1) (local.get $cb))))
                 (local.set $a4 (v128.load (i32.add (local.get $w2) (local.get $cb))))
@@ -114,7 +122,7 @@
                     (br_if $rowsDone4 (i32.ge_u (local.get $oy) (local.get $outHeight)))
                     (local.set $px (i32.add (local.get $xImg) (i32.mul (local.get $oy) (local.get $rowStep))))
                     (local.set $pd (i32.add (i32.add (local.get $dyImg)
-                      (i32.mul (local.get $oy) (local.get $dyRowBytes))) (local.get $cb)))
+                      (i32.mul (local.get $oy) (local.get $dyRowBytes))) (local.get $cc)))
                     (local.set $ox (local.get $outWidth))
                     (loop $colLoop4
                       (local.set $d0 (v128.load (local.get $pd)))
@@ -131,7 +139,9 @@
                 (v128.store (i32.add (local.get $w0) (local.get $cb)) (local.get $a0))
                 (v128.store (i32.add (local.get $w1) (local.get $cb)) (local.get $a2))
                 (v128.store (i32.add (local.get $w2) (local.get $cb)) (local.get $a4))
-                (v128.store (i32.add (local.get $w3) (local.get $cb)) (local.get $a6))))
+                (v128.store (i32.add (local.get $w3) (local.get $cb)) (local.get $a6))
+                (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+                (br $narrowLoop)))
             (local.set $kb (i32.add (local.get $kb) (i32.const 1)))
             (br $kLoop)))
         (local.set $xImg (i32.add (local.get $xImg) (local.get $imageBytes)))

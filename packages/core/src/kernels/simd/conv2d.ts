@@ -20,6 +20,8 @@ export interface Conv2dOps {
     rowStep: number,
     colStep: number,
     coCount: number,
+    /** Byte offset of coCount floats that start the sums; 0 for none. */
+    bias: number,
   ): void;
 }
 
