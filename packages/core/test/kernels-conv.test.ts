@@ -204,3 +204,58 @@ describe('wasm conv gradients match central finite differences', () => {
     tf.dispose([x, w, r, gx, gw]);
   });
 });
+
+describe('a conv with its bias fused (tf.fused.conv2d, as Conv2d runs it) matches conv + add', () => {
+  // S4's GEMM starts from the bias for 4+ output channels; 2 channels go to tfjs's FusedConv2D.
+  const FUSED_CASES = CASES.filter(
+    (c) =>
+      c.kernel === 3 &&
+      (c.outChannels === 2 || c.outChannels === 10 || c.outChannels === 12 || c.x[3] === 8),
+  );
+
+  it.each(FUSED_CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
+    await initBackend({ backend: 'cpu' });
+    const x = seeded(c.x, 7);
+    const filter = seeded(filterShape(c), 8);
+    const bias = seeded([c.outChannels], 9);
+    const r = seeded(outputShape(c), 10);
+    // Output and the gradients for x, the filter and the bias of Σ conv(x)·r.
+    const run = (fused: boolean) => () => {
+      const f = (xv: tf.Tensor, fv: tf.Tensor, bv: tf.Tensor) => {
+        const x4 = xv as tf.Tensor4D;
+        const f4 = fv as tf.Tensor4D;
+        const y = fused
+          ? tf.fused.conv2d({ x: x4, filter: f4, strides: c.stride, pad: c.pad, bias: bv })
+          : tf.add(tf.conv2d(x4, f4, c.stride, c.pad), bv);
+        return tf.sum(tf.mul(y, r));
+      };
+      return tf.tidy(() => {
+        const y = fused
+          ? tf.fused.conv2d({
+              x: x as tf.Tensor4D,
+              filter: filter as tf.Tensor4D,
+              strides: c.stride,
+              pad: c.pad,
+              bias,
+            })
+          : tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad), bias);
+        return tf.concat([
+          y.flatten(),
+          ...tf
+            .grads(f)([x, filter, bias])
+            .map((g) => g.flatten()),
+        ]);
+      });
+    };
+    const reference = await onBackend('cpu', run(false));
+    expect(maxRelativeError(await onBackend('cpu', run(true)), reference)).toBeLessThanOrEqual(
+      1e-5,
+    );
+    const unfusedWasm = await onBackend('wasm', run(false));
+    const fusedWasm = await onBackend('wasm', run(true));
+    expect(maxRelativeError(fusedWasm, reference)).toBeLessThanOrEqual(1e-4);
+    // On wasm the two paths share the backward kernels: the gradients agree to rounding.
+    expect(maxRelativeError(fusedWasm, unfusedWasm)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x, filter, bias, r]);
+  });
+});

@@ -14,6 +14,7 @@ import { conv2dWasmConfig } from './conv2d';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { dropoutKernelConfigs } from './dropout';
+import { fusedConv2dWasmConfig } from './fused-conv2d';
 import { identityWasmConfig } from './identity';
 import { s4KernelSwitch } from './kernel-switch';
 import { maxPoolGradWasmConfig } from './max-pool-grad';
@@ -38,6 +39,7 @@ export const S4_WASM_KERNEL_NAMES: readonly string[] = [
   ...S4_WASM_KERNELS.map((k) => k.kernelName),
   'Sum',
   'Conv2D',
+  'FusedConv2D',
   'Identity',
 ];
 
@@ -62,6 +64,7 @@ export function registerWasmTrainingKernels(): void {
   const wrappers: Array<[string, (tfjs: KernelConfig) => KernelConfig]> = [
     ['Sum', sumWasmConfig],
     ['Conv2D', conv2dWasmConfig],
+    ['FusedConv2D', fusedConv2dWasmConfig],
     ['Identity', identityWasmConfig],
   ];
   for (const [name, wrap] of wrappers) {

@@ -94,7 +94,17 @@ export class Conv2d extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     this.expectInputShape(x, [null, null, null, this.inChannels], 'NHWC');
     const pad = this.padding === 0 ? 'valid' : this.padding;
-    const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad);
-    return this.bias ? tf.add(y, this.bias) : y;
+    if (this.bias === undefined) {
+      return tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad);
+    }
+    // The bias inside the convolution kernel (on wasm: S4's GEMM starts from it) instead of a
+    // separate pass over the output.
+    return tf.fused.conv2d({
+      x: x as tf.Tensor4D,
+      filter: this.weight as tf.Tensor4D,
+      strides: this.stride,
+      pad,
+      bias: this.bias,
+    });
   }
 }
