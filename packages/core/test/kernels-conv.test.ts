@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
+import { conv2dWithBias } from '../src/kernels/conv2d-bias';
 
 type Padding = 'valid' | 'same';
 type Shape4 = [number, number, number, number];
@@ -205,13 +206,14 @@ describe('wasm conv gradients match central finite differences', () => {
   });
 });
 
-describe('a conv with its bias fused (tf.fused.conv2d, as Conv2d runs it) matches conv + add', () => {
+describe('a conv with its bias fused (FusedConv2D) matches conv + add', () => {
   // S4's GEMM starts from the bias for 4+ output channels; 2 channels go to tfjs's FusedConv2D.
   const FUSED_CASES = CASES.filter(
     (c) =>
       c.kernel === 3 &&
       (c.outChannels === 2 || c.outChannels === 10 || c.outChannels === 12 || c.x[3] === 8),
   );
+  type Path = 's4' | 'tfjs' | 'unfused';
 
   it.each(FUSED_CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
     await initBackend({ backend: 'cpu' });
@@ -219,43 +221,55 @@ describe('a conv with its bias fused (tf.fused.conv2d, as Conv2d runs it) matche
     const filter = seeded(filterShape(c), 8);
     const bias = seeded([c.outChannels], 9);
     const r = seeded(outputShape(c), 10);
-    // Output and the gradients for x, the filter and the bias of Σ conv(x)·r.
-    const run = (fused: boolean) => () => {
-      const f = (xv: tf.Tensor, fv: tf.Tensor, bv: tf.Tensor) => {
-        const x4 = xv as tf.Tensor4D;
-        const f4 = fv as tf.Tensor4D;
-        const y = fused
-          ? tf.fused.conv2d({ x: x4, filter: f4, strides: c.stride, pad: c.pad, bias: bv })
-          : tf.add(tf.conv2d(x4, f4, c.stride, c.pad), bv);
-        return tf.sum(tf.mul(y, r));
-      };
-      return tf.tidy(() => {
-        const y = fused
-          ? tf.fused.conv2d({
-              x: x as tf.Tensor4D,
-              filter: filter as tf.Tensor4D,
-              strides: c.stride,
-              pad: c.pad,
-              bias,
-            })
-          : tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad), bias);
-        return tf.concat([
-          y.flatten(),
-          ...tf
-            .grads(f)([x, filter, bias])
-            .map((g) => g.flatten()),
-        ]);
-      });
+    // S4's op (what Conv2d runs), tfjs's tf.fused.conv2d (its own gradient), or conv + add.
+    const forward = (how: Path, xv: tf.Tensor, fv: tf.Tensor, bv: tf.Tensor) => {
+      const x4 = xv as tf.Tensor4D;
+      const f4 = fv as tf.Tensor4D;
+      if (how === 's4') {
+        return conv2dWithBias(x4, f4, bv as tf.Tensor1D, [c.stride, c.stride], c.pad);
+      }
+      if (how === 'tfjs') {
+        return tf.fused.conv2d({ x: x4, filter: f4, strides: c.stride, pad: c.pad, bias: bv });
+      }
+      return tf.add(tf.conv2d(x4, f4, c.stride, c.pad), bv);
     };
-    const reference = await onBackend('cpu', run(false));
-    expect(maxRelativeError(await onBackend('cpu', run(true)), reference)).toBeLessThanOrEqual(
-      1e-5,
-    );
-    const unfusedWasm = await onBackend('wasm', run(false));
-    const fusedWasm = await onBackend('wasm', run(true));
-    expect(maxRelativeError(fusedWasm, reference)).toBeLessThanOrEqual(1e-4);
-    // On wasm the two paths share the backward kernels: the gradients agree to rounding.
-    expect(maxRelativeError(fusedWasm, unfusedWasm)).toBeLessThanOrEqual(1e-5);
+    // The output, then the gradients for x, the filter and the bias of Σ conv(x)·r.
+    const run = (how: Path) => () =>
+      tf.tidy(() => {
+        const f = (xv: tf.Tensor, fv: tf.Tensor, bv: tf.Tensor) =>
+          tf.sum(tf.mul(forward(how, xv, fv, bv), r));
+        const grads = tf.grads(f)([x, filter, bias]);
+        return tf.concat([forward(how, x, filter, bias), ...grads].map((t) => t.flatten()));
+      });
+    const reference = await onBackend('cpu', run('unfused'));
+    const unfusedWasm = await onBackend('wasm', run('unfused'));
+    for (const how of ['s4', 'tfjs'] as const) {
+      const onCpu = await onBackend('cpu', run(how));
+      expect(maxRelativeError(onCpu, reference), `${how} cpu`).toBeLessThanOrEqual(1e-5);
+      const onWasm = await onBackend('wasm', run(how));
+      expect(maxRelativeError(onWasm, reference), `${how} wasm`).toBeLessThanOrEqual(1e-4);
+      // On wasm all paths share the backward kernels: the results agree to rounding.
+      expect(maxRelativeError(onWasm, unfusedWasm), `${how} wasm`).toBeLessThanOrEqual(1e-5);
+    }
     tf.dispose([x, filter, bias, r]);
+  });
+
+  it("computes no input gradient the tape does not need (a network's first layer)", async () => {
+    await initBackend({ backend: 'wasm' });
+    const x = seeded([2, 8, 8, 3], 11) as tf.Tensor4D;
+    const filter = tf.variable(seeded([3, 3, 3, 8], 12)) as tf.Variable<tf.Rank.R4>;
+    const bias = tf.variable(seeded([8], 13)) as tf.Variable<tf.Rank.R1>;
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() =>
+        tf.sum(tf.square(conv2dWithBias(x, filter, bias, [1, 1], 'valid'))),
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const names = profile.kernels.map((k) => k.name);
+    expect(names).toContain('FusedConv2D');
+    expect(names).toContain('Conv2DBackpropFilter');
+    expect(names).not.toContain('Conv2DBackpropInput');
+    expect(names).not.toContain('Add');
+    tf.dispose([x, filter, bias]);
   });
 });

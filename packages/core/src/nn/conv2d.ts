@@ -2,6 +2,7 @@ import { Rng } from '@s4/mnist-data';
 import { tf } from '../backend';
 import { CoreError } from '../errors';
 import { defaultBias, kaimingUniform } from '../init';
+import { conv2dWithBias } from '../kernels/conv2d-bias';
 import { Module } from './module';
 import { type Pair, pairRepr, positiveInteger, toPair } from './pair';
 import { makeVariable } from './variable';
@@ -97,14 +98,13 @@ export class Conv2d extends Module {
     if (this.bias === undefined) {
       return tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad);
     }
-    // The bias inside the convolution kernel (on wasm: S4's GEMM starts from it) instead of a
-    // separate pass over the output.
-    return tf.fused.conv2d({
-      x: x as tf.Tensor4D,
-      filter: this.weight as tf.Tensor4D,
-      strides: this.stride,
+    // The bias inside the convolution kernel instead of a separate pass over the output.
+    return conv2dWithBias(
+      x as tf.Tensor4D,
+      this.weight as tf.Tensor4D,
+      this.bias as tf.Tensor1D,
+      this.stride,
       pad,
-      bias: this.bias,
-    });
+    );
   }
 }
