@@ -9,13 +9,21 @@ import { conv2dOps } from '../src/kernels/simd/conv2d';
 import { dropoutOps } from '../src/kernels/simd/dropout';
 import { preferRelaxedSimd, usesRelaxedSimd } from '../src/kernels/simd/instantiate';
 import { reluGradOps } from '../src/kernels/simd/relu-grad';
+import { winogradOps } from '../src/kernels/simd/winograd';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 describe("S4's WebAssembly SIMD modules", () => {
   it('are instantiated on the wasm backend memory (so batch norm and conv gradients take the SIMD paths)', async () => {
-    const modules = [channelOps, convFilterGradOps, conv2dOps, dropoutOps, reluGradOps];
+    const modules = [
+      channelOps,
+      convFilterGradOps,
+      conv2dOps,
+      dropoutOps,
+      reluGradOps,
+      winogradOps,
+    ];
     await initBackend({ backend: 'wasm' });
     for (const instance of modules) expect(instance(tf.backend()), instance.name).toBeDefined();
     await initBackend({ backend: 'cpu' });
@@ -80,10 +88,13 @@ describe('relaxed SIMD (fused multiply-add) builds of the convolution modules', 
       const relaxed = run();
       expect(usesRelaxedSimd(backend, 'conv2d')).toBe(true);
       expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(true);
+      // 8→12 channels, 3×3, stride 1: the forward conv and the input gradient take Winograd.
+      expect(usesRelaxedSimd(backend, 'winograd')).toBe(true);
       preferRelaxedSimd(false, backend);
       const plain = run();
       expect(usesRelaxedSimd(backend, 'conv2d')).toBe(false);
       expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(false);
+      expect(usesRelaxedSimd(backend, 'winograd')).toBe(false);
       for (let i = 0; i < relaxed.length; i++) {
         const a = relaxed[i]!;
         const b = plain[i]!;

@@ -14,6 +14,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { conv2dWinograd } from './conv2d-winograd';
 import { s4KernelSwitch } from './kernel-switch';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { conv2dOps } from './simd/conv2d';
@@ -84,6 +85,12 @@ export function conv2dSimd(
   if (sides.flat().some((p) => p < 0)) return undefined;
   const padded = sides.flat().some((p) => p > 0);
   const xp = padded ? pad(backend, x, [[0, 0], sides[0]!, sides[1]!, [0, 0]]) : x;
+  // Stride-1 3×3 convolutions with enough channels: Winograd, fewer multiplies.
+  const winograd = conv2dWinograd(backend, xp, filter, bias, info);
+  if (winograd !== undefined) {
+    if (padded) release(backend, xp);
+    return winograd;
+  }
   const [, , width] = xp.shape as [number, number, number, number];
   const height = xp.shape[1]!;
   const { inChannels, filterHeight, filterWidth, dilationHeight, dilationWidth } = info;
