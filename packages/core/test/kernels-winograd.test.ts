@@ -14,7 +14,7 @@ interface WinogradCase {
 
 // Every tile edge case: odd and even output sizes (a partial last tile row/column), 1×1 to 7×7
 // and the zoo's 24/26, non-square; channel counts at and around the GEMM's 8 + 4 register
-// blocks; both paddings (the caller pads, the kernel always sees a 'valid' convolution).
+// blocks and between them; both paddings (the caller pads, the kernel always sees a 'valid' convolution).
 const CASES: WinogradCase[] = [];
 const CHANNELS: Array<[number, number]> = [
   [4, 4],
@@ -32,10 +32,16 @@ CASES.push(
   { out: [5, 24], ci: 8, co: 8, pad: 'valid' },
   { out: [7, 2], ci: 32, co: 32, pad: 'same' },
   { out: [24, 3], ci: 12, co: 16, pad: 'valid' },
-  // Not the Winograd kernel's shapes (channels not a multiple of 4): must fall back unchanged.
+  // Channels not a multiple of 4: x, the filter and the bias padded with zeros, y's last
+  // SIMD vector stored lane by lane.
   { out: [6, 6], ci: 1, co: 8, pad: 'valid' },
   { out: [5, 5], ci: 10, co: 12, pad: 'same' },
   { out: [5, 5], ci: 12, co: 10, pad: 'valid' },
+  { out: [10, 10], ci: 32, co: 10, pad: 'valid' },
+  { out: [12, 12], ci: 10, co: 32, pad: 'valid' },
+  { out: [3, 3], ci: 10, co: 10, pad: 'same' },
+  { out: [7, 6], ci: 5, co: 7, pad: 'valid' },
+  { out: [4, 5], ci: 3, co: 9, pad: 'same' },
 );
 
 function seeded(shape: number[], seed: number): tf.Tensor {

@@ -8,14 +8,15 @@
 import type { backend_util, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { winogradOps } from './simd/winograd';
+import { pad, release } from './wasm-ops';
 
 /** `auto`: the measured shape rule (see `prefersWinograd`); the others are for tests and benchmarks. */
 export const winogradSettings: { mode: 'auto' | 'always' | 'never' } = { mode: 'auto' };
 
 /**
  * Tiles per block: the block's [16, tiles, ci] and [16, tiles, co] scratch stays in L2, and a
- * multiple of 4 (the GEMM's tile block) whose planes are not 4 KiB apart (64 tiles × 16 channels
- * were: 16 planes in one L1 set, ~1.5× slower).
+ * multiple of 4 (the GEMM's tile block) whose 16 planes are not 4 KiB apart (64 tiles × 16
+ * channels would put them all in the same L1 sets).
  */
 const BLOCK_TILES = 60;
 
@@ -27,21 +28,27 @@ function supports(info: backend_util.Conv2DInfo): boolean {
     info.strideHeight === 1 &&
     info.strideWidth === 1 &&
     info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    info.inChannels % 4 === 0 &&
-    info.outChannels % 4 === 0
+    info.dilationWidth === 1
   );
 }
 
 /**
  * The shape rule, from CPU-time measurements of the zoo's layers (PROFILE.md, round 3): Winograd
- * wins from 8→12 channels up (1.2× there, 1.5–1.8× at 16–32 channels, any output size), and
- * loses at 8→8 and 4→16, where its transforms outweigh the short GEMMs.
+ * wins from 8→12 channels up (1.2× there, 1.5–1.8× at 16–32 channels, any output size, 1.7× at
+ * 32→10), and loses at 8→8 and 4→16, where its transforms outweigh the short GEMMs, and where
+ * the input channels need padding to a multiple of 4 (an extra copy of x: 10→32 is 1.2× slower).
  */
 function prefersWinograd(info: backend_util.Conv2DInfo): boolean {
   const { inChannels, outChannels } = info;
-  return inChannels >= 8 && outChannels >= 8 && inChannels * outChannels >= 96;
+  return (
+    inChannels % 4 === 0 &&
+    inChannels >= 8 &&
+    outChannels >= 8 &&
+    inChannels * up4(outChannels) >= 96
+  );
 }
+
+const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * y = conv(xp, filter) (+ bias) by Winograd, where `xp` is the input already padded to
@@ -60,25 +67,64 @@ export function conv2dWinograd(
   if (ops === undefined) return undefined;
   const { inChannels: ci, outChannels: co, outHeight, outWidth } = info;
   const wasm = backend as WasmBackendInternals;
+  // The kernel works on whole SIMD vectors of channels: pad x's channels, and the filter's and
+  // bias's (small copies), with zeros to multiples of 4; y gets only its co channels.
+  const ci4 = up4(ci);
+  const co4 = up4(co);
+  const xq =
+    ci4 === ci
+      ? xp
+      : pad(backend, xp, [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [0, ci4 - ci],
+        ]);
   const y = wasm.makeOutput(info.outShape, 'float32');
-  const u = wasm.wasm._malloc(4 * 16 * ci * co);
-  const v = wasm.wasm._malloc(4 * 16 * BLOCK_TILES * ci);
-  const m = wasm.wasm._malloc(4 * 16 * BLOCK_TILES * co);
-  ops.winograd_filter(offsetOf(wasm, filter), u, ci, co);
+  const scratch: number[] = [];
+  const alloc = (floats: number) => {
+    const p = wasm.wasm._malloc(4 * floats);
+    scratch.push(p);
+    return p;
+  };
+  const u = alloc(16 * ci4 * co4);
+  const v = alloc(16 * BLOCK_TILES * ci4);
+  const m = alloc(16 * BLOCK_TILES * co4);
+  let w = offsetOf(wasm, filter);
+  let b = bias === undefined ? 0 : offsetOf(wasm, bias);
+  if (ci4 !== ci || co4 !== co) {
+    const [filterAt, biasAt] = [w, b];
+    w = alloc(9 * ci4 * co4);
+    if (bias !== undefined) b = alloc(co4);
+    // (a view taken after the last malloc: a grown heap detaches the old buffer)
+    const heap = new Float32Array(wasm.wasm.HEAPU8.buffer);
+    heap.fill(0, w / 4, w / 4 + 9 * ci4 * co4);
+    for (let row = 0; row < 9 * ci; row++) {
+      const at = w / 4 + (Math.floor(row / ci) * ci4 + (row % ci)) * co4;
+      heap.copyWithin(at, filterAt / 4 + row * co, filterAt / 4 + (row + 1) * co);
+    }
+    if (bias !== undefined) {
+      heap.fill(0, b / 4, b / 4 + co4);
+      heap.copyWithin(b / 4, biasAt / 4, biasAt / 4 + co);
+    }
+  }
+  ops.winograd_filter(w, u, ci4, co4);
   ops.winograd(
-    offsetOf(wasm, xp),
+    offsetOf(wasm, xq),
     u,
-    bias === undefined ? 0 : offsetOf(wasm, bias),
+    b,
     offsetOf(wasm, y),
     v,
     m,
     info.batchSize,
     outHeight,
     outWidth,
-    ci,
+    ci4,
+    co4,
     co,
     BLOCK_TILES,
   );
-  for (const p of [u, v, m]) wasm.wasm._free(p);
+  for (const p of scratch) wasm.wasm._free(p);
+  if (xq !== xp) release(backend, xq);
   return y;
 }

@@ -20,6 +20,7 @@ export interface WinogradOps {
     outWidth: number,
     ciCount: number,
     coCount: number,
+    yCoCount: number,
     blockTiles: number,
   ): void;
 }

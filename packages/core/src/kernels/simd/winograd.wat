@@ -11,7 +11,8 @@
 ;; [16, tiles, co] (register block: 4 tiles × 8 output channels, then 4, as in conv2d.wat), and
 ;; the output transform writes Y, skipping the outputs of a partial last tile row/column (odd
 ;; output sizes). Such a tile reads its missing input column/row clamped to the last one; those
-;; values only reach the outputs it does not write. ci and co must be multiples of 4.
+;; values only reach the outputs it does not write. ci and co (x's channels and U's) must be
+;; multiples of 4 (the caller pads them with zeros); y may have fewer channels, yCoCount.
 ;; Multiply-adds are `f32x4.relaxed_madd`; scripts/build-simd.mjs also emits a mul + add build.
 (module
   (import "env" "memory" (memory 0))
@@ -313,17 +314,26 @@
 
   ;; y's 2×2 tile = Aᵀ M A for tiles start .. start + count − 1, Aᵀ = [1 1 1 0; 0 1 −1 −1];
   ;; a tile's second row/column is skipped where it lies outside y.
+  ;; Stores the first `lanes` (1–3) lanes of v at p.
+  (func $storeLanes (param $p i32) (param $v v128) (param $lanes i32)
+    (v128.store32_lane 0 (local.get $p) (local.get $v))
+    (if (i32.gt_u (local.get $lanes) (i32.const 1))
+      (then (v128.store32_lane offset=4 1 (local.get $p) (local.get $v))))
+    (if (i32.gt_u (local.get $lanes) (i32.const 2))
+      (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $v)))))
+
   (func $outputTransform
     (param $m i32) (param $bias i32) (param $y i32) (param $start i32) (param $count i32)
     (param $tilesW i32) (param $perImage i32) (param $outHeight i32) (param $outWidth i32)
-    (param $coBytes i32)
+    (param $coBytes i32) (param $yCoBytes i32)
+    (local $lanes i32) (local $o00 v128) (local $o01 v128) (local $o10 v128) (local $o11 v128)
     (local $t i32) (local $n i32) (local $ty i32) (local $tx i32) (local $rowBytes i32)
     (local $imageBytes i32) (local $xiBytes i32) (local $cb i32) (local $src i32) (local $dst i32)
     (local $down i32) (local $right i32)
     (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $add v128)
     (local $r00 v128) (local $r01 v128) (local $r02 v128) (local $r03 v128)
     (local $r10 v128) (local $r11 v128) (local $r12 v128) (local $r13 v128)
-    (local.set $rowBytes (i32.mul (local.get $outWidth) (local.get $coBytes)))
+    (local.set $rowBytes (i32.mul (local.get $outWidth) (local.get $yCoBytes)))
     (local.set $imageBytes (i32.mul (local.get $outHeight) (local.get $rowBytes)))
     (local.set $xiBytes (i32.mul (local.get $count) (local.get $coBytes)))
     (local.set $n (i32.div_u (local.get $start) (local.get $perImage)))
@@ -337,7 +347,7 @@
           (i32.add (local.get $y) (i32.mul (local.get $n) (local.get $imageBytes)))
           (i32.add
             (i32.mul (i32.shl (local.get $ty) (i32.const 1)) (local.get $rowBytes))
-            (i32.mul (i32.shl (local.get $tx) (i32.const 1)) (local.get $coBytes)))))
+            (i32.mul (i32.shl (local.get $tx) (i32.const 1)) (local.get $yCoBytes)))))
         (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $outHeight)))
         (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $outWidth)))
         (local.set $cb (i32.const 0))
@@ -391,21 +401,39 @@
           (local.set $add (v128.const i32x4 0 0 0 0))
           (if (local.get $bias)
             (then (local.set $add (v128.load (i32.add (local.get $bias) (local.get $cb))))))
-          (v128.store (i32.add (local.get $dst) (local.get $cb))
+          (local.set $o00
             (f32x4.add (f32x4.add (f32x4.add (local.get $r00) (local.get $r01)) (local.get $r02)) (local.get $add)))
-          (if (local.get $right)
+          (local.set $o01
+            (f32x4.add (f32x4.sub (f32x4.sub (local.get $r01) (local.get $r02)) (local.get $r03)) (local.get $add)))
+          (local.set $o10
+            (f32x4.add (f32x4.add (f32x4.add (local.get $r10) (local.get $r11)) (local.get $r12)) (local.get $add)))
+          (local.set $o11
+            (f32x4.add (f32x4.sub (f32x4.sub (local.get $r11) (local.get $r12)) (local.get $r13)) (local.get $add)))
+          (local.set $lanes (i32.shr_u (i32.sub (local.get $yCoBytes) (local.get $cb)) (i32.const 2)))
+          (if (i32.ge_u (local.get $lanes) (i32.const 4))
             (then
-              (v128.store (i32.add (i32.add (local.get $dst) (local.get $coBytes)) (local.get $cb))
-                (f32x4.add (f32x4.sub (f32x4.sub (local.get $r01) (local.get $r02)) (local.get $r03)) (local.get $add)))))
-          (if (local.get $down)
-            (then
-              (v128.store (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $cb))
-                (f32x4.add (f32x4.add (f32x4.add (local.get $r10) (local.get $r11)) (local.get $r12)) (local.get $add)))
+              (v128.store (i32.add (local.get $dst) (local.get $cb)) (local.get $o00))
               (if (local.get $right)
+                (then (v128.store (i32.add (i32.add (local.get $dst) (local.get $yCoBytes)) (local.get $cb)) (local.get $o01))))
+              (if (local.get $down)
                 (then
-                  (v128.store
-                    (i32.add (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $coBytes)) (local.get $cb))
-                    (f32x4.add (f32x4.sub (f32x4.sub (local.get $r11) (local.get $r12)) (local.get $r13)) (local.get $add)))))))
+                  (v128.store (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $cb)) (local.get $o10))
+                  (if (local.get $right)
+                    (then (v128.store
+                      (i32.add (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $yCoBytes)) (local.get $cb))
+                      (local.get $o11)))))))
+            (else
+              ;; y's last 1–3 channels (co not a multiple of 4)
+              (call $storeLanes (i32.add (local.get $dst) (local.get $cb)) (local.get $o00) (local.get $lanes))
+              (if (local.get $right)
+                (then (call $storeLanes (i32.add (i32.add (local.get $dst) (local.get $yCoBytes)) (local.get $cb)) (local.get $o01) (local.get $lanes))))
+              (if (local.get $down)
+                (then
+                  (call $storeLanes (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $cb)) (local.get $o10) (local.get $lanes))
+                  (if (local.get $right)
+                    (then (call $storeLanes
+                      (i32.add (i32.add (i32.add (local.get $dst) (local.get $rowBytes)) (local.get $yCoBytes)) (local.get $cb))
+                      (local.get $o11) (local.get $lanes))))))))
           (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
           (br_if $channelLoop (i32.lt_u (local.get $cb) (local.get $coBytes))))
         (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
@@ -421,12 +449,13 @@
         (br $tileLoop))))
 
   ;; y = conv(x, w) + bias for x [images, outHeight + 2, outWidth + 2, ci] (padded), U from
-  ;; winograd_filter, bias a [co] vector or 0 for none, y [images, outHeight, outWidth, co].
+  ;; winograd_filter, bias a [co] vector or 0 for none, y [images, outHeight, outWidth, yCoCount]
+  ;; (its first yCoCount ≤ co channels).
   ;; Scratch: v holds 16·blockTiles·ci floats, m 16·blockTiles·co.
   (func (export "winograd")
     (param $x i32) (param $u i32) (param $bias i32) (param $y i32) (param $v i32) (param $m i32)
     (param $images i32) (param $outHeight i32) (param $outWidth i32)
-    (param $ciCount i32) (param $coCount i32) (param $blockTiles i32)
+    (param $ciCount i32) (param $coCount i32) (param $yCoCount i32) (param $blockTiles i32)
     (local $tilesW i32) (local $perImage i32) (local $total i32) (local $start i32)
     (local $count i32) (local $ciBytes i32) (local $coBytes i32)
     (local.set $ciBytes (i32.shl (local.get $ciCount) (i32.const 2)))
@@ -449,7 +478,7 @@
           (local.get $ciBytes) (local.get $coBytes))
         (call $outputTransform (local.get $m) (local.get $bias) (local.get $y) (local.get $start) (local.get $count)
           (local.get $tilesW) (local.get $perImage) (local.get $outHeight) (local.get $outWidth)
-          (local.get $coBytes))
+          (local.get $coBytes) (i32.shl (local.get $yCoCount) (i32.const 2)))
         (local.set $start (i32.add (local.get $start) (local.get $count)))
         (br $blockLoop))))
 )
