@@ -49,8 +49,13 @@ class ChannelWorker implements WorkerPort {
 
   constructor() {
     // Node's MessagePort is an EventTarget: the same `addEventListener('message')`/`event.data`
-    // a dedicated worker's `self` offers.
-    serveParallelWorker(this.#channel.port2);
+    // a dedicated worker's `self` offers (typed by Node as a plain Event).
+    const port = this.#channel.port2;
+    serveParallelWorker({
+      postMessage: (message, transfer) => port.postMessage(message, transfer),
+      addEventListener: (type, listener) =>
+        port.addEventListener(type, (event) => listener(event as unknown as { data: unknown })),
+    });
   }
 
   postMessage(message: unknown, transfer: ArrayBuffer[]): void {
@@ -59,8 +64,11 @@ class ChannelWorker implements WorkerPort {
   }
 
   addEventListener(type: string, listener: (event: WorkerPortEvent) => void): void {
-    if (type === 'message') this.#channel.port1.addEventListener('message', listener);
-    else this.#failures.push(listener);
+    if (type === 'message') {
+      this.#channel.port1.addEventListener('message', (event) =>
+        listener(event as unknown as WorkerPortEvent),
+      );
+    } else this.#failures.push(listener);
   }
 
   /** What a browser reports when a worker's script throws outside any request. */
