@@ -8,9 +8,20 @@ import { type Evaluation, evaluate } from './evaluate';
 import type { LossKind } from './losses';
 import type { Module } from './nn/module';
 import type { Optimizer, OptimizerState } from './optim/optimizer';
-import { WorkerPool, type WorkerPoolOptions } from './parallel/worker-pool';
+import { flatLayout } from './parallel/flat-state';
+import {
+  type FlatGradientResult,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from './parallel/worker-pool';
 import type { Scheduler, SchedulerState } from './schedulers/scheduler';
-import { applyGradients, computeGradients, disposeGradients, lossKindFor } from './train-step';
+import {
+  applyGradientsFlat,
+  computeGradients,
+  disposeGradients,
+  type GradientResult,
+  lossKindFor,
+} from './train-step';
 import { yieldToEventLoop } from './yield';
 
 /** Emitted after every optimizer step. Epochs and batches count from 1, for people. */
@@ -247,6 +258,8 @@ export async function fit(
     await options.onEvent?.(event);
   };
 
+  // Where each parameter sits in the flat arrays the optimizer updates (see Optimizer.stepFlat).
+  const layout = flatLayout(model);
   const pool =
     workers > 1
       ? await WorkerPool.start(model, {
@@ -278,35 +291,45 @@ export async function fit(
         }
         const prepared = await next!;
         // Workers start on this batch before the next one is prepared here, in parallel.
-        const distributed = pool?.computeGradients(model, prepared);
+        const distributed = pool?.computeFlatGradients(model, prepared);
         next = batch + 1 < perBatch ? Promise.resolve(source(epoch, batch + 1)) : undefined;
-        let result: ReturnType<typeof computeGradients>;
+        let result: Omit<GradientResult, 'grads'>;
+        let update: () => void;
+        let discard = () => {};
         if (distributed) {
+          let flat: FlatGradientResult;
           try {
-            result = await distributed;
+            flat = await distributed;
           } catch (error) {
             // The prefetch may still be pending; it must not reject unobserved.
             next?.catch(() => {});
             throw error;
           }
+          result = flat;
+          // The update in plain JS on the averaged flat gradients (no tensors in between).
+          update = () => pool!.applyFlatGradients(model, optimizer, flat);
         } else {
           const { x, y } = batchToTensors(prepared);
+          let local: GradientResult;
           try {
-            result = computeGradients(model, x, y, { loss: lossKind });
+            local = computeGradients(model, x, y, { loss: lossKind });
           } finally {
             x.dispose();
             y.dispose();
           }
+          result = local;
+          update = () => applyGradientsFlat(model, optimizer, local.grads, layout);
+          discard = () => disposeGradients(local.grads);
         }
         const lr = optimizer.lr;
         if (!Number.isFinite(result.loss)) {
-          disposeGradients(result.grads);
+          discard();
           throw new CoreError(
             'NON_FINITE_LOSS',
             `Training stopped: the loss became ${result.loss} at epoch ${epoch + 1}, batch ${batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
           );
         }
-        applyGradients(optimizer, result.grads);
+        update();
         if (scheduler?.interval === 'batch') scheduler.step();
         step += 1;
         partial.lossSum += result.loss * result.size;

@@ -78,14 +78,24 @@ export { Sequential } from './nn/sequential';
 export type { AdamOptions } from './optim/adam';
 export { Adam } from './optim/adam';
 export { AdamW } from './optim/adamw';
-export type { Hyperparams, NamedVariables, OptimizerState } from './optim/optimizer';
+export type {
+  FlatSlice,
+  FlatSlots,
+  Hyperparams,
+  NamedVariables,
+  OptimizerState,
+} from './optim/optimizer';
 export { Optimizer } from './optim/optimizer';
 export type { SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
 export type { FlatEntry, FlatLayout } from './parallel/flat-state';
 export type { ParallelWorkerOptions } from './parallel/worker-handler';
 export { serveParallelWorker } from './parallel/worker-handler';
-export type { BatchPredictions, WorkerPoolOptions } from './parallel/worker-pool';
+export type {
+  BatchPredictions,
+  FlatGradientResult,
+  WorkerPoolOptions,
+} from './parallel/worker-pool';
 export { defaultWorkerUrl, WorkerPool } from './parallel/worker-pool';
 export type { WorkerPort, WorkerPortEvent, WorkerScope } from './parallel/worker-port';
 export type { OneCycleLROptions } from './schedulers/one-cycle';
@@ -100,6 +110,7 @@ export { summary } from './summary';
 export type { ComputeGradientsOptions, GradientResult } from './train-step';
 export {
   applyGradients,
+  applyGradientsFlat,
   computeGradients,
   disposeGradients,
   lossKindFor,

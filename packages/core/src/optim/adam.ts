@@ -2,6 +2,7 @@ import { tf } from '../backend';
 import { CoreError } from '../errors';
 import {
   checkNonNegative,
+  type FlatSlots,
   type Hyperparams,
   type NamedVariables,
   Optimizer,
@@ -82,6 +83,56 @@ export class Adam extends Optimizer {
     const stepSize = this.lr / biasCorrection1;
     const denom = tf.add(tf.div(tf.sqrt(second), biasCorrection2Sqrt), this.eps);
     param.assign(tf.sub(param, tf.mul(tf.div(m, denom), stepSize)));
+  }
+
+  // `update` element by element; every scalar and every result rounded to float32 as there.
+  protected updateFlat(
+    p: Float32Array,
+    grad: Float32Array,
+    step: number,
+    slot: FlatSlots,
+    setSlot: (slot: string, values: Float32Array) => void,
+  ): void {
+    const f = Math.fround;
+    const [beta1, beta2] = this.betas;
+    const b1 = f(beta1);
+    const b2 = f(beta2);
+    const keep1 = f(1 - beta1);
+    const keep2 = f(1 - beta2);
+    const coupled = this.weightDecay !== 0 && !this.decoupledWeightDecay;
+    const decoupled = this.weightDecay !== 0 && this.decoupledWeightDecay;
+    const wd = f(this.weightDecay);
+    const shrink = f(1 - this.lr * this.weightDecay);
+    const fresh = (name: string) => {
+      const values = new Float32Array(p.length);
+      setSlot(name, values);
+      return values;
+    };
+    const m = slot('exp_avg') ?? fresh('exp_avg');
+    const v = slot('exp_avg_sq') ?? fresh('exp_avg_sq');
+    // amsgrad's running maximum starts as the first step's v (no previous maximum).
+    const firstMax = this.amsgrad && slot('max_exp_avg_sq') === undefined;
+    const max = this.amsgrad ? (slot('max_exp_avg_sq') ?? fresh('max_exp_avg_sq')) : undefined;
+    const bc2Sqrt = f(Math.sqrt(1 - beta2 ** step));
+    const stepSize = f(this.lr / (1 - beta1 ** step));
+    const eps = f(this.eps);
+    for (let i = 0; i < p.length; i++) {
+      let pi = p[i]!;
+      let g = grad[i]!;
+      if (decoupled) pi = f(pi * shrink);
+      else if (coupled) g = f(g + f(pi * wd));
+      const mi = f(f(m[i]! * b1) + f(g * keep1));
+      const vi = f(f(v[i]! * b2) + f(f(g * g) * keep2));
+      m[i] = mi;
+      v[i] = vi;
+      let second = vi;
+      if (max) {
+        second = firstMax ? vi : Math.max(max[i]!, vi);
+        max[i] = second;
+      }
+      const denom = f(f(f(Math.sqrt(second)) / bc2Sqrt) + eps);
+      p[i] = pi - f(f(mi / denom) * stepSize);
+    }
   }
 
   hyperparams(): Hyperparams {

@@ -5,6 +5,16 @@ import type { ScheduledOptimizer } from '../schedulers/scheduler';
 /** Parameters to optimize, by PyTorch-style name (`model.namedParameters()`). */
 export type NamedVariables = Iterable<readonly [string, tf.Variable]>;
 
+/** Where one parameter sits in the flat arrays of `stepFlat` (a `FlatEntry` fits). */
+export interface FlatSlice {
+  name: string;
+  offset: number;
+  size: number;
+}
+
+/** A parameter's state arrays by slot name, for `updateFlat` (created on first use). */
+export type FlatSlots = (slot: string) => Float32Array | undefined;
+
 /** Hyperparameters as plain JSON (saved in a checkpoint's `training` object). */
 export type Hyperparams = Record<string, number | boolean | number[]>;
 
@@ -36,6 +46,12 @@ export abstract class Optimizer implements ScheduledOptimizer {
   /** slot name → parameter name → state variable (created lazily at the first step). */
   protected readonly slots = new Map<string, Map<string, tf.Variable>>();
   protected readonly steps = new Map<string, number>();
+  /**
+   * The same state as `slots`, as plain arrays, for `stepFlat`. Which copy is current:
+   * 'tensors' (flat copies stale or absent), 'flat' (variables stale), or 'both'.
+   */
+  readonly #flatSlots = new Map<string, Map<string, Float32Array>>();
+  #current: 'tensors' | 'flat' | 'both' = 'both';
 
   constructor(kind: string, params: NamedVariables, lr: number) {
     this.kind = kind;
@@ -49,6 +65,7 @@ export abstract class Optimizer implements ScheduledOptimizer {
 
   /** Applies one update from gradients keyed by parameter name. */
   step(grads: ReadonlyMap<string, tf.Tensor>): void {
+    this.#syncTensors();
     for (const [name, grad] of grads) {
       const param = this.params.get(name);
       if (!param) {
@@ -71,6 +88,91 @@ export abstract class Optimizer implements ScheduledOptimizer {
       this.steps.set(name, step);
       tf.tidy(() => this.update(name, param, grad, step));
     }
+    this.#current = 'tensors';
+  }
+
+  /**
+   * `step` on flat arrays in plain JS, for gradients that arrive as one array (data-parallel
+   * workers): every parameter in `entries` is updated in place in `params` from the same slice
+   * of `grads`. Each float32 operation of `update` is rounded as its tfjs kernel rounds it
+   * (Math.fround), so the result is the same, bit for bit, in a fraction of the time: one pass
+   * per parameter instead of a dozen kernels. The parameter variables are not touched (the
+   * caller writes `params` back); the state stays in arrays until `step`, `stateDict` or
+   * `loadStateDict` needs the tensors.
+   */
+  stepFlat(params: Float32Array, grads: Float32Array, entries: readonly FlatSlice[]): void {
+    for (const e of entries) {
+      if (!this.params.has(e.name)) {
+        throw new CoreError(
+          'BAD_ARGUMENT',
+          `${this.kind}.stepFlat: got a gradient for "${e.name}", which is not one of the optimizer's parameters`,
+        );
+      }
+      if (this.params.get(e.name)!.size !== e.size) {
+        throw new CoreError(
+          'SHAPE_MISMATCH',
+          `${this.kind}.stepFlat: "${e.name}" has ${e.size} values but the parameter has ${this.params.get(e.name)!.size}`,
+        );
+      }
+    }
+    if (this.#current === 'tensors') this.#syncFlat();
+    for (const e of entries) {
+      const name = e.name;
+      const step = (this.steps.get(name) ?? 0) + 1;
+      this.steps.set(name, step);
+      const end = e.offset + e.size;
+      const slots: FlatSlots = (slot) => {
+        let bySlot = this.#flatSlots.get(slot);
+        if (!bySlot) {
+          bySlot = new Map();
+          this.#flatSlots.set(slot, bySlot);
+        }
+        return bySlot.get(name);
+      };
+      this.updateFlat(
+        params.subarray(e.offset, end),
+        grads.subarray(e.offset, end),
+        step,
+        slots,
+        (slot, values) => this.#flatSlots.get(slot)!.set(name, values),
+      );
+    }
+    this.#current = 'flat';
+  }
+
+  /**
+   * `update` on arrays: `p` in place from `g`; `slot(name)` is the state array (undefined before
+   * its first step), `setSlot(name, values)` stores a new one.
+   */
+  protected abstract updateFlat(
+    p: Float32Array,
+    g: Float32Array,
+    step: number,
+    slot: FlatSlots,
+    setSlot: (slot: string, values: Float32Array) => void,
+  ): void;
+
+  /** Copies the variables' state into the flat arrays (before a flat step after `step`). */
+  #syncFlat(): void {
+    this.#flatSlots.clear();
+    for (const [slot, bySlot] of this.slots) {
+      const flat = new Map<string, Float32Array>();
+      for (const [name, v] of bySlot) flat.set(name, Float32Array.from(v.dataSync()));
+      this.#flatSlots.set(slot, flat);
+    }
+    this.#current = 'both';
+  }
+
+  /** Writes the flat state into the variables (created as needed) when they are stale. */
+  #syncTensors(): void {
+    if (this.#current !== 'flat') return;
+    for (const [slot, bySlot] of this.#flatSlots) {
+      for (const [name, values] of bySlot) {
+        const shape = this.params.get(name)!.shape;
+        tf.tidy(() => this.setSlot(slot, name, tf.tensor(values, shape, 'float32')));
+      }
+    }
+    this.#current = 'both';
   }
 
   /** Updates one parameter (runs inside `tf.tidy`); `step` counts from 1. */
@@ -97,6 +199,7 @@ export abstract class Optimizer implements ScheduledOptimizer {
   }
 
   stateDict(): OptimizerState {
+    this.#syncTensors();
     const tensors = new Map<string, tf.Tensor>();
     for (const name of this.params.keys()) {
       for (const [slot, bySlot] of this.slots) {
@@ -120,6 +223,8 @@ export abstract class Optimizer implements ScheduledOptimizer {
         `${this.kind}.loadStateDict: expected a ${this.kind} state but found a ${state.kind} state`,
       );
     }
+    // Its tensors may be this optimizer's own variables, stale after flat steps.
+    this.#syncTensors();
     const incoming: Array<[string, string, tf.Tensor]> = [];
     for (const [key, tensor] of state.tensors) {
       const [name, slot] = splitSlotKey(key, this.params);
@@ -155,11 +260,15 @@ export abstract class Optimizer implements ScheduledOptimizer {
     for (const v of old) v.dispose();
     this.steps.clear();
     for (const [name, step] of Object.entries(state.steps)) this.steps.set(name, step);
+    this.#flatSlots.clear();
+    this.#current = 'tensors';
   }
 
   protected disposeSlots(): void {
     for (const bySlot of this.slots.values()) for (const v of bySlot.values()) v.dispose();
     this.slots.clear();
+    this.#flatSlots.clear();
+    this.#current = 'both';
   }
 
   /** Frees the state tensors (not the parameters, which belong to the model). */

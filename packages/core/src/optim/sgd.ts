@@ -2,6 +2,7 @@ import { tf } from '../backend';
 import { CoreError } from '../errors';
 import {
   checkNonNegative,
+  type FlatSlots,
   type Hyperparams,
   type NamedVariables,
   Optimizer,
@@ -55,6 +56,44 @@ export class SGD extends Optimizer {
       g = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
     }
     param.assign(tf.sub(param, tf.mul(g, this.lr)));
+  }
+
+  // `update` element by element; every scalar and every result rounded to float32 as there.
+  protected updateFlat(
+    p: Float32Array,
+    grad: Float32Array,
+    _step: number,
+    slot: FlatSlots,
+    setSlot: (slot: string, values: Float32Array) => void,
+  ): void {
+    const f = Math.fround;
+    const wd = f(this.weightDecay);
+    const momentum = f(this.momentum);
+    const keep = f(1 - this.dampening);
+    const lr = f(this.lr);
+    const decay = this.weightDecay !== 0;
+    let buf: Float32Array | undefined;
+    let first = false;
+    if (this.momentum !== 0) {
+      buf = slot('momentum_buffer');
+      if (!buf) {
+        buf = new Float32Array(p.length);
+        setSlot('momentum_buffer', buf);
+        first = true;
+      }
+    }
+    const nesterov = this.nesterov;
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i]!;
+      let g = grad[i]!;
+      if (decay) g = f(g + f(pi * wd));
+      if (buf) {
+        const b = first ? g : f(f(buf[i]! * momentum) + f(g * keep));
+        buf[i] = b;
+        g = nesterov ? f(g + f(b * momentum)) : b;
+      }
+      p[i] = pi - f(g * lr);
+    }
   }
 
   hyperparams(): Hyperparams {

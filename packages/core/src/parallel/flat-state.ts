@@ -61,6 +61,15 @@ export function readState(model: Module, layout: FlatLayout): Float32Array {
   return out;
 }
 
+/** The parameters alone (the first `parameterSize` floats of `readState`), in a new array. */
+export function readParameters(model: Module, layout: FlatLayout): Float32Array {
+  const out = new Float32Array(layout.parameterSize);
+  model.namedParameters().forEach(([, v], i) => {
+    out.set(v.dataSync(), layout.parameters[i]!.offset);
+  });
+  return out;
+}
+
 /** The buffers alone (a view into a fresh array, offsets as in the layout minus parameterSize). */
 export function readBuffers(model: Module, layout: FlatLayout): Float32Array {
   const out = new Float32Array(layout.stateSize - layout.parameterSize);
@@ -77,11 +86,16 @@ function assign(variable: tf.Variable, entry: FlatEntry, values: Float32Array): 
 
 /** Loads parameters and buffers from `state` (laid out by `readState`). */
 export function writeState(model: Module, layout: FlatLayout, state: Float32Array): void {
+  writeParameters(model, layout, state);
+  writeBuffers(model, layout, state.subarray(layout.parameterSize));
+}
+
+/** Loads the parameters alone from `params` (the first `parameterSize` floats of a state). */
+export function writeParameters(model: Module, layout: FlatLayout, params: Float32Array): void {
   model.namedParameters().forEach(([, v], i) => {
     const e = layout.parameters[i]!;
-    assign(v, e, state.subarray(e.offset, e.offset + e.size));
+    assign(v, e, params.subarray(e.offset, e.offset + e.size));
   });
-  writeBuffers(model, layout, state.subarray(layout.parameterSize));
 }
 
 /** Loads the buffers from `buffers` (laid out by `readBuffers`). */

@@ -5,6 +5,7 @@ import { deriveSeed } from '../data/seeds';
 import { CoreError } from '../errors';
 import type { LossKind } from '../losses';
 import type { Module } from '../nn/module';
+import type { Optimizer } from '../optim/optimizer';
 import type { GradientResult } from '../train-step';
 import {
   type FlatLayout,
@@ -12,6 +13,7 @@ import {
   readState,
   unpackGradients,
   writeBuffers,
+  writeParameters,
 } from './flat-state';
 import type { FromWorker, ToWorker } from './messages';
 import { startNodeWorker } from './node-worker';
@@ -32,6 +34,13 @@ export interface WorkerPoolOptions {
    * a module worker whose script calls `serveParallelWorker(self, { wasmPaths })`.
    */
   createWorker?: ((index: number) => WorkerPort) | undefined;
+}
+
+/** `GradientResult` with flat gradients (layout order) and the weights they were taken at. */
+export interface FlatGradientResult extends Omit<GradientResult, 'grads'> {
+  grads: Float32Array;
+  /** The parameters the workers received (layout order); `applyFlatGradients` updates them. */
+  parameters: Float32Array;
 }
 
 /** Per-example losses and arg-max predictions of one evaluation batch. */
@@ -212,8 +221,19 @@ export class WorkerPool {
    * (BatchNorm running statistics) are updated as a training forward pass would.
    */
   async computeGradients(model: Module, batch: PreparedBatch): Promise<GradientResult> {
+    const { loss, correct, size, grads } = await this.computeFlatGradients(model, batch);
+    return { loss, correct, size, grads: unpackGradients(grads, this.layout) };
+  }
+
+  /**
+   * `computeGradients` without tensors: the averaged gradients flat in layout order, with the
+   * parameters they were taken at (a copy of the weights the workers received), ready for
+   * `applyFlatGradients`.
+   */
+  async computeFlatGradients(model: Module, batch: PreparedBatch): Promise<FlatGradientResult> {
     const shards = shardBatch(batch, this.size);
     const state = readState(model, this.layout);
+    const parameters = state.slice(0, this.layout.parameterSize);
     const rng = this.#dropoutStates(model, shards.length);
     const replies = await Promise.all(
       shards.map((shard, k) => {
@@ -253,12 +273,17 @@ export class WorkerPool {
       correct += reply.correct;
     }
     if (buffers.length > 0) writeBuffers(model, this.layout, buffers);
-    return {
-      loss: lossSum / batch.size,
-      correct,
-      size: batch.size,
-      grads: unpackGradients(grads, this.layout),
-    };
+    return { loss: lossSum / batch.size, correct, size: batch.size, grads, parameters };
+  }
+
+  /**
+   * `optimizer.stepFlat` on a `computeFlatGradients` result (its `parameters` are updated in
+   * place), then the new weights into `model`: the data-parallel step's update without a
+   * tfjs kernel.
+   */
+  applyFlatGradients(model: Module, optimizer: Optimizer, result: FlatGradientResult): void {
+    optimizer.stepFlat(result.parameters, result.grads, this.layout.parameters);
+    writeParameters(model, this.layout, result.parameters);
   }
 
   /** Eval-mode forward of `batch` across the workers: per-example losses and predictions. */
