@@ -9,8 +9,9 @@
  * forward stride, the forward padding) has shape [Ci, kh, kw, Co]. So the whole gradient runs
  * as one XNNPACK convolution plus three transposes instead of scalar loops.
  *
- * With at least 4 output channels, S4's own SIMD GEMM (conv-filter-grad.wat) runs instead: XNNPACK treats dy as the convolution's weights and repacks them on every call, and
- * the transposes copy both operands; the GEMM reads x and dy in place, image by image.
+ * With at least 4 output channels, S4's own SIMD GEMM (conv-filter-grad.wat) runs instead:
+ * XNNPACK treats dy as the convolution's weights and repacks them on every call, and the
+ * transposes copy both operands; the GEMM reads x and dy in place, image by image.
  */
 import {
   backend_util,
@@ -98,10 +99,10 @@ function filterGradSimd(
   const kBlocks = Math.ceil(taps / 4);
   const pixelBytes = 4 * inChannels;
   const wasm = backend.wasm;
-  // Tap offsets (bytes from an output position's top-left input pixel), padded to whole blocks
-  // of 4 with offset 0; the padding taps' rows of the scratch result are dropped.
   // The GEMM's result rows are whole SIMD vectors: outChannels rounded up to a multiple of 4.
   const columns = (outChannels + 3) & ~3;
+  // Tap offsets (bytes from an output position's top-left input pixel), padded to whole blocks
+  // of 4 with offset 0; the padding taps' rows of the scratch result are dropped.
   const koff = wasm._malloc(4 * kBlocks * 4);
   const scratch = wasm._malloc(4 * kBlocks * 4 * columns);
   const dw = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
