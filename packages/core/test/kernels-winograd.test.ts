@@ -131,3 +131,34 @@ it('the automatic rule takes the Winograd path for the zoo conv shapes and agree
     tf.dispose([x, filter]);
   }
 });
+
+it('Winograd reads explicit, asymmetric and wide zero padding as the cpu backend pads', async () => {
+  winogradSettings.mode = 'always';
+  try {
+    await initBackend({ backend: 'cpu' });
+    const x = seeded([2, 7, 6, 8], 7) as tf.Tensor4D;
+    const filter = seeded([3, 3, 8, 12], 8) as tf.Tensor4D;
+    for (const [top, bottom, left, right] of [
+      [2, 0, 1, 3],
+      [0, 3, 0, 0],
+      [4, 4, 3, 5],
+    ] as const) {
+      const run = () =>
+        tf.conv2d(x, filter, 1, [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ]);
+      const reference = await onBackend('cpu', run);
+      const onWasm = await onBackend('wasm', run);
+      expect(
+        maxRelativeError(onWasm, reference),
+        `${top} ${bottom} ${left} ${right}`,
+      ).toBeLessThanOrEqual(TOLERANCE);
+    }
+    tf.dispose([x, filter]);
+  } finally {
+    winogradSettings.mode = 'auto';
+  }
+});

@@ -51,12 +51,12 @@ function prefersWinograd(info: backend_util.Conv2DInfo): boolean {
 const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
- * y = conv(xp, filter) (+ bias) by Winograd, where `xp` is the input already padded to
- * [n, outHeight + 2, outWidth + 2, ci]; undefined where this path does not apply.
+ * y = conv(x, filter) (+ bias) by Winograd, padding x (info.padInfo, all ≥ 0) as the kernel
+ * reads it; undefined where this path does not apply.
  */
 export function conv2dWinograd(
   backend: KernelBackend,
-  xp: TensorInfo,
+  x: TensorInfo,
   filter: TensorInfo,
   bias: TensorInfo | undefined,
   info: backend_util.Conv2DInfo,
@@ -73,8 +73,8 @@ export function conv2dWinograd(
   const co4 = up4(co);
   const xq =
     ci4 === ci
-      ? xp
-      : pad(backend, xp, [
+      ? x
+      : pad(backend, x, [
           [0, 0],
           [0, 0],
           [0, 0],
@@ -90,6 +90,7 @@ export function conv2dWinograd(
   const u = alloc(16 * ci4 * co4);
   const v = alloc(16 * BLOCK_TILES * ci4);
   const m = alloc(16 * BLOCK_TILES * co4);
+  const patch = alloc(16 * ci4);
   let w = offsetOf(wasm, filter);
   let b = bias === undefined ? 0 : offsetOf(wasm, bias);
   if (ci4 !== ci || co4 !== co) {
@@ -116,7 +117,12 @@ export function conv2dWinograd(
     offsetOf(wasm, y),
     v,
     m,
+    patch,
     info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.padInfo.top,
+    info.padInfo.left,
     outHeight,
     outWidth,
     ci4,
@@ -125,6 +131,6 @@ export function conv2dWinograd(
     BLOCK_TILES,
   );
   for (const p of scratch) wasm.wasm._free(p);
-  if (xq !== xp) release(backend, xq);
+  if (xq !== x) release(backend, xq);
   return y;
 }

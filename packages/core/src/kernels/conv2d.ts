@@ -84,13 +84,10 @@ export function conv2dSimd(
   ];
   if (sides.flat().some((p) => p < 0)) return undefined;
   const padded = sides.flat().some((p) => p > 0);
+  // Stride-1 3×3 convolutions with enough channels: Winograd (fewer multiplies; pads as it reads).
+  const winograd = conv2dWinograd(backend, x, filter, bias, info);
+  if (winograd !== undefined) return winograd;
   const xp = padded ? pad(backend, x, [[0, 0], sides[0]!, sides[1]!, [0, 0]]) : x;
-  // Stride-1 3×3 convolutions with enough channels: Winograd, fewer multiplies.
-  const winograd = conv2dWinograd(backend, xp, filter, bias, info);
-  if (winograd !== undefined) {
-    if (padded) release(backend, xp);
-    return winograd;
-  }
   const [, , width] = xp.shape as [number, number, number, number];
   const height = xp.shape[1]!;
   const { inChannels, filterHeight, filterWidth, dilationHeight, dilationWidth } = info;

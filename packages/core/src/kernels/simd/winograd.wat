@@ -1,6 +1,6 @@
 ;; Winograd F(2×2, 3×3) convolution over NHWC float32 data in the tfjs wasm backend's own memory
-;; (imported), with 128-bit SIMD: stride 1, dilation 1, a 3×3 filter, padding already applied by
-;; the caller (so the input is outHeight + 2 by outWidth + 2). Each 2×2 output tile costs 16
+;; (imported), with 128-bit SIMD: stride 1, dilation 1, a 3×3 filter, zero padding applied as x
+;; is read (the padded input is outHeight + 2 by outWidth + 2). Each 2×2 output tile costs 16
 ;; multiplies per (ci, co) instead of direct convolution's 36 (Lavin & Gray 2015):
 ;;
 ;;   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A      per tile, d the tile's 4×4 input patch
@@ -83,13 +83,19 @@
         (br $each))))
 
   ;; V[ξ, t, ci] = (Bᵀ d B)[ξ] for tiles start .. start + count − 1 (numbered image by image,
-  ;; row by row). Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+  ;; row by row). Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. x is [inHeight, inWidth] per image
+  ;; and padded by padTop/padLeft (and whatever the bottom/right need) as it is read: a tile
+  ;; that reaches into the padding is first copied into `patch` (16 pixels) with zeros there.
   (func $inputTransform
-    (param $x i32) (param $v i32) (param $start i32) (param $count i32)
+    (param $x i32) (param $v i32) (param $patch i32) (param $start i32) (param $count i32)
     (param $tilesW i32) (param $perImage i32) (param $height i32) (param $width i32)
+    (param $inHeight i32) (param $inWidth i32) (param $padTop i32) (param $padLeft i32)
     (param $ciBytes i32)
     (local $t i32) (local $n i32) (local $ty i32) (local $tx i32) (local $rowBytes i32)
     (local $imageBytes i32) (local $xiBytes i32) (local $cb i32) (local $dst i32)
+    (local $base i32) (local $r0 i32) (local $r3 i32) (local $c0 i32) (local $c3 i32)
+    (local $i i32) (local $j i32) (local $r i32) (local $col i32) (local $to i32)
+    (local $from i32) (local $k i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $o0 i32) (local $o3 i32)
     (local $a v128) (local $b v128) (local $c v128) (local $e v128)
@@ -97,8 +103,8 @@
     (local $t10 v128) (local $t11 v128) (local $t12 v128) (local $t13 v128)
     (local $t20 v128) (local $t21 v128) (local $t22 v128) (local $t23 v128)
     (local $t30 v128) (local $t31 v128) (local $t32 v128) (local $t33 v128)
-    (local.set $rowBytes (i32.mul (local.get $width) (local.get $ciBytes)))
-    (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
+    (local.set $rowBytes (i32.mul (local.get $inWidth) (local.get $ciBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inHeight) (local.get $rowBytes)))
     (local.set $xiBytes (i32.mul (local.get $count) (local.get $ciBytes)))
     (local.set $n (i32.div_u (local.get $start) (local.get $perImage)))
     (local.set $tx (i32.rem_u (local.get $start) (local.get $perImage)))
@@ -107,19 +113,70 @@
     (block $tilesDone
       (loop $tileLoop
         (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $count)))
-        ;; the patch's rows and columns 2·ty .. 2·ty + 3, 2·tx .. 2·tx + 3 (the last clamped)
-        (local.set $q0 (i32.add
-          (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $imageBytes)))
-          (i32.mul (i32.shl (local.get $ty) (i32.const 1)) (local.get $rowBytes))))
-        (local.set $q1 (i32.add (local.get $q0) (local.get $rowBytes)))
-        (local.set $q2 (i32.add (local.get $q1) (local.get $rowBytes)))
-        (local.set $q3 (i32.add (local.get $q2) (local.get $rowBytes)))
+        ;; the patch's (padded) rows and columns 2·ty .. 2·ty + 3, 2·tx .. 2·tx + 3, the last
+        ;; clamped to the padded input; r0..r3, c0..c3 in x's own coordinates (r3 − r0 ≤ 3)
+        (local.set $base (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $imageBytes))))
+        (local.set $r0 (i32.sub (i32.shl (local.get $ty) (i32.const 1)) (local.get $padTop)))
+        (local.set $r3 (i32.add (local.get $r0) (i32.const 3)))
         (if (i32.ge_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 3)) (local.get $height))
-          (then (local.set $q3 (local.get $q2))))
-        (local.set $o0 (i32.mul (i32.shl (local.get $tx) (i32.const 1)) (local.get $ciBytes)))
-        (local.set $o3 (i32.add (local.get $o0) (i32.mul (local.get $ciBytes) (i32.const 3))))
+          (then (local.set $r3 (i32.add (local.get $r0) (i32.const 2)))))
+        (local.set $c0 (i32.sub (i32.shl (local.get $tx) (i32.const 1)) (local.get $padLeft)))
+        (local.set $c3 (i32.add (local.get $c0) (i32.const 3)))
         (if (i32.ge_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 3)) (local.get $width))
-          (then (local.set $o3 (i32.add (local.get $o0) (i32.shl (local.get $ciBytes) (i32.const 1))))))
+          (then (local.set $c3 (i32.add (local.get $c0) (i32.const 2)))))
+        (if (i32.and
+              (i32.and (i32.ge_s (local.get $r0) (i32.const 0)) (i32.lt_s (local.get $r3) (local.get $inHeight)))
+              (i32.and (i32.ge_s (local.get $c0) (i32.const 0)) (i32.lt_s (local.get $c3) (local.get $inWidth))))
+          (then
+            ;; inside x: read in place
+            (local.set $q0 (i32.add (local.get $base) (i32.mul (local.get $r0) (local.get $rowBytes))))
+            (local.set $q1 (i32.add (local.get $q0) (local.get $rowBytes)))
+            (local.set $q2 (i32.add (local.get $q1) (local.get $rowBytes)))
+            (local.set $q3 (i32.add (local.get $base) (i32.mul (local.get $r3) (local.get $rowBytes))))
+            (local.set $o0 (i32.mul (local.get $c0) (local.get $ciBytes)))
+            (local.set $o3 (i32.mul (local.get $c3) (local.get $ciBytes))))
+          (else
+            ;; in the padding: copy the 4×4 pixels into `patch`, zeros outside x
+            (local.set $to (local.get $patch))
+            (local.set $i (i32.const 0))
+            (loop $patchRows
+              (local.set $r (i32.add (local.get $r0) (local.get $i)))
+              (if (i32.eq (local.get $i) (i32.const 3)) (then (local.set $r (local.get $r3))))
+              (local.set $j (i32.const 0))
+              (loop $patchCols
+                (local.set $col (i32.add (local.get $c0) (local.get $j)))
+                (if (i32.eq (local.get $j) (i32.const 3)) (then (local.set $col (local.get $c3))))
+                (if (i32.and
+                      (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $inHeight)))
+                      (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.lt_s (local.get $col) (local.get $inWidth))))
+                  (then
+                    ;; (vector loops: memory.copy/fill are calls, slow for a few bytes)
+                    (local.set $from (i32.add (local.get $base) (i32.add
+                      (i32.mul (local.get $r) (local.get $rowBytes))
+                      (i32.mul (local.get $col) (local.get $ciBytes)))))
+                    (local.set $k (i32.const 0))
+                    (loop $copy
+                      (v128.store (i32.add (local.get $to) (local.get $k))
+                        (v128.load (i32.add (local.get $from) (local.get $k))))
+                      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                      (br_if $copy (i32.lt_u (local.get $k) (local.get $ciBytes)))))
+                  (else
+                    (local.set $k (i32.const 0))
+                    (loop $zero
+                      (v128.store (i32.add (local.get $to) (local.get $k)) (v128.const i32x4 0 0 0 0))
+                      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                      (br_if $zero (i32.lt_u (local.get $k) (local.get $ciBytes))))))
+                (local.set $to (i32.add (local.get $to) (local.get $ciBytes)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $patchCols (i32.lt_u (local.get $j) (i32.const 4))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $patchRows (i32.lt_u (local.get $i) (i32.const 4))))
+            (local.set $q0 (local.get $patch))
+            (local.set $q1 (i32.add (local.get $q0) (i32.shl (local.get $ciBytes) (i32.const 2))))
+            (local.set $q2 (i32.add (local.get $q1) (i32.shl (local.get $ciBytes) (i32.const 2))))
+            (local.set $q3 (i32.add (local.get $q2) (i32.shl (local.get $ciBytes) (i32.const 2))))
+            (local.set $o0 (i32.const 0))
+            (local.set $o3 (i32.mul (local.get $ciBytes) (i32.const 3)))))
         (local.set $cb (i32.const 0))
         (loop $channelLoop
           (local.set $s0 (i32.add (local.get $o0) (local.get $cb)))
@@ -448,13 +505,15 @@
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $tileLoop))))
 
-  ;; y = conv(x, w) + bias for x [images, outHeight + 2, outWidth + 2, ci] (padded), U from
+  ;; y = conv(x, w) + bias for x [images, inHeight, inWidth, ci] zero-padded by padTop rows
+  ;; above, padLeft columns left and up to outHeight + 2, outWidth + 2 in all, U from
   ;; winograd_filter, bias a [co] vector or 0 for none, y [images, outHeight, outWidth, yCoCount]
   ;; (its first yCoCount ≤ co channels).
-  ;; Scratch: v holds 16·blockTiles·ci floats, m 16·blockTiles·co.
+  ;; Scratch: v holds 16·blockTiles·ci floats, m 16·blockTiles·co, patch 16·ci.
   (func (export "winograd")
     (param $x i32) (param $u i32) (param $bias i32) (param $y i32) (param $v i32) (param $m i32)
-    (param $images i32) (param $outHeight i32) (param $outWidth i32)
+    (param $patch i32) (param $images i32) (param $inHeight i32) (param $inWidth i32)
+    (param $padTop i32) (param $padLeft i32) (param $outHeight i32) (param $outWidth i32)
     (param $ciCount i32) (param $coCount i32) (param $yCoCount i32) (param $blockTiles i32)
     (local $tilesW i32) (local $perImage i32) (local $total i32) (local $start i32)
     (local $count i32) (local $ciBytes i32) (local $coBytes i32)
@@ -470,9 +529,10 @@
         (local.set $count (i32.sub (local.get $total) (local.get $start)))
         (if (i32.gt_u (local.get $count) (local.get $blockTiles))
           (then (local.set $count (local.get $blockTiles))))
-        (call $inputTransform (local.get $x) (local.get $v) (local.get $start) (local.get $count)
-          (local.get $tilesW) (local.get $perImage)
+        (call $inputTransform (local.get $x) (local.get $v) (local.get $patch)
+          (local.get $start) (local.get $count) (local.get $tilesW) (local.get $perImage)
           (i32.add (local.get $outHeight) (i32.const 2)) (i32.add (local.get $outWidth) (i32.const 2))
+          (local.get $inHeight) (local.get $inWidth) (local.get $padTop) (local.get $padLeft)
           (local.get $ciBytes))
         (call $gemm (local.get $v) (local.get $u) (local.get $m) (local.get $count)
           (local.get $ciBytes) (local.get $coBytes))
