@@ -46,7 +46,11 @@ export interface BackendOptions {
   backend?: BackendName;
   /** Browser only: where the `.wasm` files are served from (see this file's doc comment). */
   wasmPaths?: WasmPaths;
-  /** Threads of the threaded wasm build (browser, cross-origin isolated pages only). */
+  /**
+   * Threads of the threaded wasm build (browser, cross-origin isolated pages only). `1` takes
+   * the unthreaded SIMD build even there: S4's own SIMD kernels import the backend's memory as
+   * unshared, so on the threaded build (shared memory) tfjs's slower kernels run instead.
+   */
   threads?: number;
 }
 
@@ -112,6 +116,8 @@ function configureWasm(options: BackendOptions): void {
       );
     }
     setThreadsCount(options.threads);
+    // Read when the wasm backend first initialises: picks the binary (see `threads`).
+    if (options.threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (options.wasmPaths !== undefined) {
     setWasmPaths(options.wasmPaths);

@@ -79,6 +79,17 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
       return;
     }
+    if (path === '/isolated.html') {
+      // Cross-origin isolated: tfjs would pick its threaded (shared-memory) wasm build.
+      response
+        .writeHead(200, {
+          'content-type': 'text/html',
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+        })
+        .end(PAGE);
+      return;
+    }
     const prefix = Object.keys(ROUTES).find((p) => path.startsWith(p));
     const file = prefix ? normalize(join(ROUTES[prefix]!, path.slice(prefix.length))) : '';
     if (!prefix || !file.startsWith(ROUTES[prefix]!) || !existsSync(file)) {
@@ -120,6 +131,28 @@ describe('the browser build in Chromium', () => {
       const diff = Math.max(...values.map((v, j) => Math.abs(v - reference[j]!)));
       expect(scale).toBeGreaterThan(0);
       expect(diff / scale, `output ${i}`).toBeLessThanOrEqual(1e-4);
+    });
+    await page.close();
+  });
+
+  it('takes the unthreaded build with threads: 1 on a cross-origin isolated page (S4 kernels need unshared memory)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/isolated.html`);
+    const result = await page.evaluate(`(async () => {
+      const { initBackend, tf } = await import('/core/browser.js');
+      const info = await initBackend({ backend: 'wasm', wasmPaths: '/wasm/', threads: 1 });
+      return {
+        isolated: globalThis.crossOriginIsolated,
+        info,
+        binaries: performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm')),
+        shared: tf.backend().wasm.asm.memory.buffer instanceof SharedArrayBuffer,
+      };
+    })()`);
+    expect(result).toEqual({
+      isolated: true,
+      info: { backend: 'wasm', simd: true },
+      binaries: [`${origin}/wasm/tfjs-backend-wasm-simd.wasm`],
+      shared: false,
     });
     await page.close();
   });
