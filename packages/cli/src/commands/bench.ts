@@ -137,12 +137,12 @@ export function register(program: Command): void {
     .command('bench')
     .description('time training steps and test-set inference of a zoo model (images/s)')
     .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
-    .option('--steps <n>', 'timed training steps', integerAtLeast(1), 30)
+    .option('--steps <n>', 'timed training steps', integerAtLeast(1), 100)
     .option(
       '--warmup <n>',
       'untimed steps first (start-up, allocation, and V8 moving the wasm kernels to its optimizing tier)',
       integerAtLeast(1),
-      20,
+      30,
     )
     .option('-b, --batch-size <n>', 'images per step', integerAtLeast(1), 128)
     .option(
