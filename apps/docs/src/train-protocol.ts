@@ -10,6 +10,8 @@ export interface TrainRequest {
   testCount: number;
   epochs: number;
   batchSize: number;
+  /** Data-parallel gradient workers (1: train in the demo's worker itself). */
+  workers: number;
   /** Absolute URLs (a worker resolves relative URLs against its own script). */
   wasmUrl: string;
   mnistUrl: string;
@@ -26,6 +28,7 @@ export type TrainMessage =
       backend: string;
       simd: boolean;
       threads: boolean;
+      workers: number;
       totalSteps: number;
     }
   | {

@@ -2,6 +2,8 @@
 /**
  * The train demo's Web Worker: loads MNIST from the site, builds a zoo model and trains it with
  * @s4/core's `fit` on the wasm backend, reporting every batch, so the page stays responsive.
+ * With N > 1 workers chosen, it starts N gradient workers (gradient-worker.ts) and `fit` splits
+ * every batch across them, keeping the optimizer here.
  */
 import { fit, initBackend } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
@@ -17,6 +19,14 @@ import type { TrainControl, TrainMessage, TrainRequest } from './train-protocol'
 declare const self: DedicatedWorkerGlobalScope;
 
 const post = (message: TrainMessage) => self.postMessage(message);
+
+// Vite bundles the nested worker from this literal `new URL(…, import.meta.url)`; the options
+// must be literal too.
+const startGradientWorker = () =>
+  new Worker(new URL('./gradient-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 's4-gradients',
+  });
 
 let abort: AbortController | undefined;
 let paused: { promise: Promise<void>; resume: () => void } | undefined;
@@ -54,7 +64,8 @@ self.addEventListener('message', (event: MessageEvent<TrainRequest | TrainContro
 async function train(request: TrainRequest): Promise<void> {
   abort = new AbortController();
   post({ type: 'status', text: 'Starting tfjs on the wasm backend…' });
-  const info = await initBackend({ backend: 'wasm', wasmPaths: request.wasmUrl });
+  // One wasm thread: the unthreaded SIMD build, on which S4's kernels run (see `threads`).
+  const info = await initBackend({ backend: 'wasm', wasmPaths: request.wasmUrl, threads: 1 });
   post({ type: 'status', text: 'Loading MNIST from this site (SHA-256 checked)…' });
   const [trainData, testData] = await Promise.all([
     loadMnist({ split: 'train', baseUrl: request.mnistUrl, limit: request.trainCount }),
@@ -76,6 +87,7 @@ async function train(request: TrainRequest): Promise<void> {
     backend: info.backend,
     simd: info.simd,
     threads: self.crossOriginIsolated,
+    workers: request.workers,
     totalSteps: stepsPerEpoch * request.epochs,
   });
   let steps = 0;
@@ -89,6 +101,9 @@ async function train(request: TrainRequest): Promise<void> {
         ? {}
         : { augment: augmentOptions(zooModel.recipe.augment)! }),
       seed: zooModel.recipe.seed,
+      ...(request.workers > 1
+        ? { workers: request.workers, createWorker: startGradientWorker }
+        : {}),
       testData,
       signal: abort.signal,
       async onEvent(event) {

@@ -42,6 +42,7 @@ describe('the train-in-the-browser demo', () => {
     await page.getByTestId('train-count').selectOption('1280');
     await page.getByTestId('train-epochs').fill('1');
     await page.getByTestId('train-batch-size').selectOption('64');
+    await page.getByTestId('train-workers').selectOption('1');
     await startResponsivenessProbe();
     await page.getByTestId('train-start').click();
     await expect
@@ -87,6 +88,40 @@ describe('the train-in-the-browser demo', () => {
       /^Stopped after \d+ steps\.$/,
     );
     expect((await losses()).length).toBeLessThan(2 * 94);
+    expect(problems).toEqual([]);
+  });
+
+  it('trains data-parallel across 2 gradient Web Workers: the loss falls, images/s shows', async () => {
+    // Every worker the page's workers start (the training worker and its gradient workers).
+    const workerUrls: string[] = [];
+    page.on('worker', (worker) => workerUrls.push(worker.url()));
+    await page.getByTestId('train-count').selectOption('1280');
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-batch-size').selectOption('64');
+    await page.getByTestId('train-workers').selectOption('2');
+    await startResponsivenessProbe();
+    await page.getByTestId('train-start').click();
+    await expect
+      .poll(() => demo().getAttribute('data-state'), { timeout: 180_000, interval: 500 })
+      .toBe('done');
+    expect(await page.getByTestId('train-error').count()).toBe(0);
+    const values = await losses();
+    expect(values).toHaveLength(20);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(values.slice(0, 3))).toBeGreaterThan(1.5);
+    expect(mean(values.slice(-5))).toBeLessThan(0.75 * mean(values.slice(0, 3)));
+    expect(await demo().textContent()).toContain('2 gradient workers');
+    // The training worker started two gradient workers (nested dedicated workers).
+    expect(workerUrls.filter((url) => /gradient-worker/.test(url))).toHaveLength(2);
+    const speed = Number.parseInt((await page.getByTestId('train-speed').textContent()) ?? '', 10);
+    expect(speed).toBeGreaterThan(50);
+    const testAccuracy = await page
+      .locator('[data-testid=train-epochs-table] tbody tr td')
+      .nth(4)
+      .textContent();
+    expect(Number.parseFloat(testAccuracy ?? '')).toBeGreaterThan(30);
+    const maxGap = await page.evaluate(() => (globalThis as unknown as { maxGap: number }).maxGap);
+    expect(maxGap).toBeLessThan(500);
     expect(problems).toEqual([]);
   });
 });
