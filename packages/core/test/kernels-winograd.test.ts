@@ -77,7 +77,7 @@ const label = (c: WinogradCase) => `${c.out.join('×')} out, ${c.ci}→${c.co}, 
 // ≤ 1e-6 for these shapes, ~1e-6 for the zoo's); 1e-5 is the bound the direct conv meets too.
 const TOLERANCE = 1e-5;
 
-describe('Winograd F(2×2, 3×3) convolution (forced on) matches the cpu backend', () => {
+describe('Winograd F(2×2, 3×3) convolution and its gradients (forced on) match the cpu backend', () => {
   afterAll(() => {
     winogradSettings.mode = 'auto';
   });
@@ -94,11 +94,19 @@ describe('Winograd F(2×2, 3×3) convolution (forced on) matches the cpu backend
     const fused = () => tf.fused.conv2d({ x, filter, strides: 1, pad: c.pad, bias });
     // The input gradient: a stride-1 'full' convolution of padded dy with the flipped filter.
     const dx = () => tf.conv2dTranspose(dy, filter, [3, h, w, c.ci], 1, c.pad);
+    const dw = () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: [1, 1],
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        filterShape: [3, 3, c.ci, c.co],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
 
     for (const [name, run] of [
       ['conv', conv],
       ['conv + bias', fused],
       ['input gradient', dx],
+      ['filter gradient', dw],
     ] as const) {
       const reference = await onBackend('cpu', run);
       const onWasm = await onBackend('wasm', run);

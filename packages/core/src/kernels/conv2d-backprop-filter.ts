@@ -22,6 +22,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterWinograd } from './conv2d-backprop-filter-winograd';
 import { s4KernelSwitch } from './kernel-switch';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { convFilterGradOps } from './simd/conv-filter-grad';
@@ -52,6 +53,11 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   const right = (outWidth - 1) * strideWidth + filterWidth - left - info.inWidth;
 
   const outChannels = info.outChannels;
+  if (s4KernelSwitch.enabled && outHeight > 0 && outWidth > 0 && info.batchSize > 0) {
+    // Stride-1 3×3 with enough channels: Winograd (fewer multiplies; pads as it reads).
+    const winograd = conv2dBackpropFilterWinograd(backend, x, dy, info);
+    if (winograd !== undefined) return winograd;
+  }
   if (s4KernelSwitch.enabled && outChannels >= 4 && outHeight > 0 && outWidth > 0) {
     const ops = convFilterGradOps(backend);
     if (ops !== undefined) {

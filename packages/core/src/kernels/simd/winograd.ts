@@ -6,7 +6,7 @@ import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { instantiateOnBackend } from './instantiate';
 import { WASM_BASE64, WASM_RELAXED_BASE64 } from './winograd-bytes';
 
-export interface WinogradOps {
+export interface WinogradOps extends WinogradFilterGradOps {
   winograd_filter(w: number, u: number, ciCount: number, coCount: number): void;
   winograd(
     x: number,
@@ -26,6 +26,28 @@ export interface WinogradOps {
     ciCount: number,
     coCount: number,
     yCoCount: number,
+    blockTiles: number,
+  ): void;
+}
+
+export interface WinogradFilterGradOps {
+  winograd_filter_grad(
+    x: number,
+    dy: number,
+    dw: number,
+    v: number,
+    yv: number,
+    acc: number,
+    patch: number,
+    images: number,
+    inHeight: number,
+    inWidth: number,
+    padTop: number,
+    padLeft: number,
+    outHeight: number,
+    outWidth: number,
+    ciCount: number,
+    coCount: number,
     blockTiles: number,
   ): void;
 }
