@@ -13,6 +13,9 @@
 ;; output sizes). Such a tile reads its missing input column/row clamped to the last one; those
 ;; values only reach the outputs it does not write. ci and co (x's channels and U's) must be
 ;; multiples of 4 (the caller pads them with zeros); y may have fewer channels, yCoCount.
+;; `winograd_filter_grad` is the filter gradient through the same tiles, with the transforms'
+;; adjoints: dW = Σ_tiles Gᵀ [ (Bᵀ d B) ⊙ (A e Aᵀ) ] G for e a tile's 2×2 of dy (zeros outside
+;; dy), as 16 GEMMs [ci, tiles] · [tiles, co] accumulated over all blocks.
 ;; Multiply-adds are `f32x4.relaxed_madd`; scripts/build-simd.mjs also emits a mul + add build.
 (module
   (import "env" "memory" (memory 0))
