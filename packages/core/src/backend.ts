@@ -21,8 +21,8 @@
  *   } });
  *   ```
  *
- * The threaded binary is only used on cross-origin-isolated pages (COOP/COEP headers); otherwise
- * the SIMD one is. In Node nothing needs configuring: the binaries are read from the installed
+ * The SIMD binary is used unless `threads` > 1 is asked for on a cross-origin-isolated page
+ * (COOP/COEP headers), which takes the threaded one (see `BackendOptions.threads`). In Node nothing needs configuring: the binaries are read from the installed
  * `@tensorflow/tfjs-backend-wasm` package.
  */
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
@@ -47,9 +47,12 @@ export interface BackendOptions {
   /** Browser only: where the `.wasm` files are served from (see this file's doc comment). */
   wasmPaths?: WasmPaths;
   /**
-   * Threads of the threaded wasm build (browser, cross-origin isolated pages only). `1` takes
-   * the unthreaded SIMD build even there: S4's own SIMD kernels import the backend's memory as
-   * unshared, so on the threaded build (shared memory) tfjs's slower kernels run instead.
+   * Threads of the wasm backend. Default 1: the unthreaded SIMD build, even on cross-origin
+   * isolated pages, because S4's own SIMD kernels (the fast training path) import the backend's
+   * memory as unshared. More than 1 takes tfjs's threaded build where the page allows it
+   * (browser, cross-origin isolated): XNNPACK then runs multithreaded, but S4's kernels cannot
+   * load into its shared memory and tfjs's slower ones train instead. For more cores while
+   * training, use data-parallel workers (`fit`'s `workers`).
    */
   threads?: number;
 }
@@ -109,16 +112,15 @@ function spendCpuBanner(): void {
 }
 
 function configureWasm(options: BackendOptions): void {
-  if (options.threads !== undefined) {
-    if (!Number.isInteger(options.threads) || options.threads < 1) {
-      throw new TypeError(
-        `initBackend: option "threads" must be a positive integer, got ${String(options.threads)}`,
-      );
-    }
-    setThreadsCount(options.threads);
-    // Read when the wasm backend first initialises: picks the binary (see `threads`).
-    if (options.threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new TypeError(
+      `initBackend: option "threads" must be a positive integer, got ${String(options.threads)}`,
+    );
   }
+  setThreadsCount(threads);
+  // Read when the wasm backend first initialises: picks the binary (see `threads`).
+  if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (options.wasmPaths !== undefined) {
     setWasmPaths(options.wasmPaths);
     wasmPathsConfigured = true;

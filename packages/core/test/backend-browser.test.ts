@@ -135,12 +135,17 @@ describe('the browser build in Chromium', () => {
     await page.close();
   });
 
-  it('takes the unthreaded build with threads: 1 on a cross-origin isolated page (S4 kernels need unshared memory)', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${origin}/isolated.html`);
-    const result = await page.evaluate(`(async () => {
+  it.each([
+    ['threads: 1', ', threads: 1'],
+    ['by default', ''],
+  ])(
+    'takes the unthreaded build %s on a cross-origin isolated page (S4 kernels need unshared memory)',
+    async (_label, threadsOption) => {
+      const page = await browser.newPage();
+      await page.goto(`${origin}/isolated.html`);
+      const result = await page.evaluate(`(async () => {
       const { initBackend, tf } = await import('/core/browser.js');
-      const info = await initBackend({ backend: 'wasm', wasmPaths: '/wasm/', threads: 1 });
+      const info = await initBackend({ backend: 'wasm', wasmPaths: '/wasm/'${threadsOption} });
       return {
         isolated: globalThis.crossOriginIsolated,
         info,
@@ -148,12 +153,13 @@ describe('the browser build in Chromium', () => {
         shared: tf.backend().wasm.asm.memory.buffer instanceof SharedArrayBuffer,
       };
     })()`);
-    expect(result).toEqual({
-      isolated: true,
-      info: { backend: 'wasm', simd: true },
-      binaries: [`${origin}/wasm/tfjs-backend-wasm-simd.wasm`],
-      shared: false,
-    });
-    await page.close();
-  });
+      expect(result).toEqual({
+        isolated: true,
+        info: { backend: 'wasm', simd: true },
+        binaries: [`${origin}/wasm/tfjs-backend-wasm-simd.wasm`],
+        shared: false,
+      });
+      await page.close();
+    },
+  );
 });
