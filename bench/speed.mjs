@@ -6,7 +6,7 @@
  * the same run; then writes the table, a chart and time-to-99.4% into BENCHMARKS.md between
  * the `speed` markers (other sections are kept).
  *
- *   pnpm bench                                  # 3 rounds, 30 timed steps
+ *   pnpm bench                                  # 3 rounds, 100 timed steps
  *   pnpm bench -- --rounds 5 --steps 50 --models s4,seed-arch1
  *   pnpm bench -- --torch-train                 # also PyTorch's time-to-99.4% (≥ 5 minutes)
  *
@@ -34,7 +34,7 @@ const { values } = parseArgs({
   args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     rounds: { type: 'string', default: '3' },
-    steps: { type: 'string', default: '30' },
+    steps: { type: 'string', default: '100' },
     models: { type: 'string' },
     'torch-train': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
