@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { conv2dWithBias } from '../src/kernels/conv2d-bias';
+import { maxRelativeError, onBackend } from './backend-compare';
 
 type Padding = 'valid' | 'same';
 type Shape4 = [number, number, number, number];
@@ -65,26 +66,6 @@ function outputShape(c: ConvCase): Shape4 {
 
 function filterShape(c: ConvCase): Shape4 {
   return [c.kernel, c.kernel, c.x[3], c.outChannels];
-}
-
-/** max |a − b| over max |b|: relative to the reference's scale, so near-zero entries are fair. */
-function maxRelativeError(actual: Float32Array, reference: Float32Array): number {
-  expect(actual.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-}
-
-async function onBackend(backend: 'wasm' | 'cpu', run: () => tf.Tensor): Promise<Float32Array> {
-  await initBackend({ backend });
-  const out = run();
-  const values = (await out.data()) as Float32Array;
-  out.dispose();
-  return values;
 }
 
 function backpropFilter(c: ConvCase, x: tf.Tensor, dy: tf.Tensor): tf.Tensor {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { batchNormTrainFused, initBackend, tf } from '../src/index';
+import { maxRelativeError } from './backend-compare';
 
 type Shape4 = [number, number, number, number];
-
-/** max |a − b| over max |b|: relative to the reference's scale. */
-function maxRelativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
-  expect(actual.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-}
 
 async function valuesOn(
   backend: 'wasm' | 'cpu',

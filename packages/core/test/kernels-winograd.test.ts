@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { winogradSettings } from '../src/kernels/conv2d-winograd';
+import { maxRelativeError, onBackend } from './backend-compare';
 
 type Padding = 'valid' | 'same';
 
@@ -46,26 +47,6 @@ CASES.push(
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
-}
-
-/** max |a − b| over max |b|: relative to the reference's scale, so near-zero entries are fair. */
-function maxRelativeError(actual: Float32Array, reference: Float32Array): number {
-  expect(actual.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - reference[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
-}
-
-async function onBackend(backend: 'wasm' | 'cpu', run: () => tf.Tensor): Promise<Float32Array> {
-  await initBackend({ backend });
-  const out = run();
-  const values = (await out.data()) as Float32Array;
-  out.dispose();
-  return values;
 }
 
 const label = (c: WinogradCase) => `${c.out.join('×')} out, ${c.ci}→${c.co}, ${c.pad}`;
