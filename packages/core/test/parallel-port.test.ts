@@ -1,20 +1,14 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { MnistData } from '@s4/mnist-data';
-import { Rng } from '@s4/mnist-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend';
 import { type FitOptions, fit } from '../src/fit';
-import { Conv2d } from '../src/nn/conv2d';
-import { Flatten } from '../src/nn/flatten';
-import { Linear } from '../src/nn/linear';
-import { LogSoftmax } from '../src/nn/log-softmax';
-import { MaxPool2d } from '../src/nn/max-pool-2d';
-import { ReLU } from '../src/nn/relu';
-import { Sequential } from '../src/nn/sequential';
+import type { Sequential } from '../src/nn/sequential';
 import { SGD } from '../src/optim/sgd';
 import { serveParallelWorker } from '../src/parallel/worker-handler';
 import type { WorkerPort, WorkerPortEvent } from '../src/parallel/worker-port';
 import { loadSubset } from './mnist';
+import { plainNet } from './train-helpers';
 
 // WorkerPool sees its workers only through `WorkerPort`, the browser Worker's shape; browsers
 // start module Workers running `serveParallelWorker(self)` (the docs' train demo, tested in
@@ -27,18 +21,6 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
   train = await loadSubset('train', 600);
 });
-
-function plainNet(seed: number): Sequential {
-  const rng = new Rng(seed);
-  return new Sequential(
-    new Conv2d(1, 4, 3, { rng }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(4 * 13 * 13, 10, { rng }),
-    new LogSoftmax(),
-  );
-}
 
 /** A browser-shaped worker whose other end runs the worker handler in this thread. */
 class ChannelWorker implements WorkerPort {
