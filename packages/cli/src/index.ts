@@ -1,2 +1,3 @@
 export { UsageError } from './errors';
 export { buildProgram, run } from './program';
+export { VERSION } from './version';

@@ -8,6 +8,7 @@ import { register as registerPredict } from './commands/predict';
 import { register as registerSummary } from './commands/summary';
 import { register as registerTrain } from './commands/train';
 import { UsageError } from './errors';
+import { VERSION } from './version';
 
 /**
  * Each command lives in `src/commands/<name>.ts` and exports `register(program)`; this list is
@@ -28,7 +29,7 @@ const registrars: Array<(program: Command) => void> = [
 export function buildProgram(): Command {
   const program = new Command('s4')
     .description('S4: backprop by hand and a tiny MNIST CNN, in TypeScript')
-    .version('0.0.0')
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   for (const register of registrars) register(program);

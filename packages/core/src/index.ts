@@ -1,4 +1,3 @@
-export const VERSION = '0.0.0';
 export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
 export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
@@ -124,3 +123,4 @@ export {
   trainingStateFromCheckpoint,
   trainingStateToCheckpoint,
 } from './training-state';
+export { VERSION } from './version';

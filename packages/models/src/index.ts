@@ -1,4 +1,3 @@
-export const VERSION = '0.0.0';
 export {
   type ConstraintCheck,
   type ConstraintId,
@@ -32,5 +31,6 @@ export {
   shippedRun,
   shippedWeightsUrl,
 } from './shipped-weights';
+export { VERSION } from './version';
 export { DEFAULT_MODEL, getZooModel, modelNames, ZOO } from './zoo';
 export type { ZooModel } from './zoo-model';
