@@ -6,10 +6,31 @@ export {
   meetsAllConstraints,
 } from './constraints';
 export { createModel } from './create-model';
-export { UnknownModelError } from './errors';
+export {
+  ArchitectureError,
+  type ArchitectureErrorCode,
+  ModelFileError,
+  type ModelFileErrorCode,
+  UnknownModelError,
+} from './errors';
+export {
+  architectureShapes,
+  type FeatureShape,
+  INPUT_SHAPE,
+  layerOutputShape,
+  outputSize,
+} from './layer-shapes';
 export { type LayerSpec, sequential, type UnnamedLayerSpec } from './layer-spec';
+export {
+  MODEL_FILE_SCHEMA_URL,
+  type ModelFile,
+  modelFromJson,
+  parseModelFile,
+  toModelFile,
+} from './model-file';
 export { layerParamCount, paramCount } from './param-count';
 export { BlankImageError, preprocessDigit, type RasterImage } from './preprocess-digit';
+export { analyzeArchitecture, type LayerAnalysis } from './receptive-field';
 export {
   type AugmentRecipe,
   describeRecipe,
@@ -31,6 +52,7 @@ export {
   shippedRun,
   shippedWeightsUrl,
 } from './shipped-weights';
+export { LAYER_FIELDS, NUM_CLASSES, validateArchitecture } from './validate-architecture';
 export { VERSION } from './version';
 export { DEFAULT_MODEL, getZooModel, modelNames, ZOO } from './zoo';
 export type { ZooModel } from './zoo-model';
