@@ -45,6 +45,92 @@ export function curvesSpec(metrics: readonly EpochMetrics[], title: string): Veg
   };
 }
 
+/** One run's epochs, named for the legend (a seed, a run folder). */
+export interface CurveSeries {
+  label: string;
+  metrics: readonly EpochMetrics[];
+}
+
+/**
+ * Vega-Lite spec of several runs' curves overlaid, one colour per run: train (dashed) and test
+ * loss, and test accuracy, per epoch — seeds of one model, or runs of different models.
+ */
+export function overlaidCurvesSpec(series: readonly CurveSeries[], title: string): VegaLiteSpec {
+  const values = series.flatMap(({ label, metrics }) =>
+    metrics.flatMap((m) => [
+      { run: label, epoch: m.epoch, split: 'train', loss: m.trainLoss, accuracy: m.trainAccuracy },
+      { run: label, epoch: m.epoch, split: 'test', loss: m.testLoss, accuracy: m.testAccuracy },
+    ]),
+  );
+  const x = {
+    field: 'epoch',
+    type: 'quantitative' as const,
+    title: 'epoch',
+    axis: { tickMinStep: 1, format: 'd' },
+  };
+  const color = {
+    field: 'run',
+    type: 'nominal' as const,
+    title: null,
+    sort: series.map((s) => s.label),
+    legend: { orient: 'bottom' as const, columns: 2, labelLimit: 400 },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    background: 'white',
+    data: { values },
+    hconcat: [
+      {
+        width: 360,
+        height: 240,
+        mark: { type: 'line' as const, point: true, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: {
+            field: 'loss',
+            type: 'quantitative' as const,
+            title: 'average loss (NLL): train dashed, test solid',
+            scale: { zero: false },
+          },
+          color,
+          strokeDash: {
+            field: 'split',
+            type: 'nominal' as const,
+            title: null,
+            scale: {
+              domain: ['test', 'train'],
+              range: [
+                [1, 0],
+                [6, 4],
+              ],
+            },
+            legend: null,
+          },
+          detail: { field: 'split', type: 'nominal' as const },
+        },
+      },
+      {
+        width: 360,
+        height: 240,
+        transform: [{ filter: "datum.split === 'test'" }],
+        mark: { type: 'line' as const, point: true, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: {
+            field: 'accuracy',
+            type: 'quantitative' as const,
+            title: 'test accuracy (%)',
+            scale: { zero: false },
+          },
+          color,
+        },
+      },
+    ],
+    config: { font: FONT },
+  };
+}
+
 /** Vega-Lite heatmap of a 10×10 confusion matrix (rows: true digit, columns: predicted). */
 export function confusionMatrixSpec(
   matrix: readonly (readonly number[])[],

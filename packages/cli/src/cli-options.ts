@@ -29,3 +29,18 @@ export function oneOf<T extends string>(choices: readonly T[]): (value: string) 
     return value as T;
   };
 }
+
+/** Commander parser for a comma-separated list of distinct integer seeds ≥ 0 (`1,2,3`). */
+export function seedList(value: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  const seeds = parts.map(Number);
+  if (parts.some((p) => p === '') || !seeds.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new InvalidArgumentError(
+      `expected comma-separated integers ≥ 0 like 1,2,3, found "${value}"`,
+    );
+  }
+  if (new Set(seeds).size !== seeds.length) {
+    throw new InvalidArgumentError(`expected distinct seeds, found "${value}"`);
+  }
+  return seeds;
+}

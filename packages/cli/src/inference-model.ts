@@ -5,8 +5,9 @@ import {
   type LoadedCheckpoint,
   loadCheckpoint,
 } from '@s4/core';
-import { createModel, getZooModel, loadShippedModel, UnknownModelError } from '@s4/models';
+import { createModel, loadShippedModel } from '@s4/models';
 import { UsageError } from './errors';
+import { resolveModel } from './model-choice';
 
 export interface ModelChoice {
   model?: string | undefined;
@@ -26,19 +27,12 @@ export interface InferenceModel extends LoadedCheckpoint {
  */
 export async function loadInferenceModel(choice: ModelChoice): Promise<InferenceModel> {
   await initBackend({ backend: choice.backend });
-  let zooName: string | undefined;
-  if (choice.model !== undefined) {
-    try {
-      zooName = getZooModel(choice.model).name;
-    } catch (error) {
-      if (error instanceof UnknownModelError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
+  const chosen = choice.model === undefined ? undefined : await resolveModel(choice.model);
+  let zooName = chosen?.name;
   try {
     let loaded: LoadedCheckpoint;
     if (choice.checkpoint) {
-      const target = zooName ? createModel(getZooModel(zooName)) : undefined;
+      const target = chosen ? createModel(chosen) : undefined;
       try {
         loaded = await loadCheckpoint(choice.checkpoint, target ? { model: target } : {});
       } catch (error) {
@@ -49,6 +43,11 @@ export async function loadInferenceModel(choice: ModelChoice): Promise<Inference
       loaded.extraTensors.clear();
       loaded.model.eval();
     } else {
+      if (chosen && 'file' in chosen) {
+        throw new UsageError(
+          `--model ${chosen.file} is a model file without weights: train it with "s4 train --model ${chosen.file}" and pass --checkpoint <run>/best`,
+        );
+      }
       const name = zooName ?? 's4';
       try {
         loaded = await loadShippedModel(name);

@@ -1,9 +1,14 @@
 import type { BackendName } from '@s4/core';
-import type { AugmentRecipe, OptimizerRecipe, SchedulerRecipe } from '@s4/models';
+import type { AugmentRecipe, LayerSpec, OptimizerRecipe, SchedulerRecipe } from '@s4/models';
 
 /** Everything that determines a training run; stored in its checkpoints so `--resume` repeats it. */
 export interface TrainConfig {
+  /** The zoo model's name, or the model file's `name`. */
   model: string;
+  /** A model file's path, as given (undefined for a zoo model). */
+  modelFile?: string | undefined;
+  /** A model file's architecture, stored so the run does not depend on the file any more. */
+  architecture?: LayerSpec[] | undefined;
   epochs: number;
   batchSize: number;
   optimizer: OptimizerRecipe;

@@ -3,6 +3,7 @@ import {
   type Evaluation,
   type FitEvent,
   fit,
+  fromArchitecture,
   initBackend,
   loadTrainingCheckpoint,
   MNIST_NORMALIZATION,
@@ -14,7 +15,6 @@ import {
 import { loadMnist, type MnistData } from '@s4/mnist-data';
 import {
   augmentOptions,
-  createModel,
   createOptimizer,
   createScheduler,
   describeRecipe,
@@ -61,7 +61,13 @@ export async function runTraining(
   const say = (line: string) => stdout.write(`${line}\n`);
   const run = new RunFolder(options.out);
   await run.create();
-  const zoo = getZooModel(config.model);
+  const zoo = config.architecture
+    ? {
+        name: config.model,
+        title: `the model file ${config.modelFile ?? ''}`,
+        architecture: config.architecture,
+      }
+    : getZooModel(config.model);
   await initBackend({ backend: config.backend });
 
   const [train, test] = await Promise.all([
@@ -78,7 +84,7 @@ export async function runTraining(
     resume = loaded.state;
     releaseResume = () => loaded.dispose();
   } else {
-    model = createModel(zoo, config.seed);
+    model = fromArchitecture(zoo.architecture, { seed: config.seed });
   }
 
   const table = summary(model, [1, 28, 28]).text;

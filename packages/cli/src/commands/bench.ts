@@ -10,10 +10,11 @@ import {
   WorkerPool,
 } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
-import { createModel, DEFAULT_MODEL, getZooModel, modelNames } from '@s4/models';
+import { createModel, DEFAULT_MODEL } from '@s4/models';
 import type { Command } from 'commander';
 import { integerAtLeast, oneOf } from '../cli-options';
 import { UsageError } from '../errors';
+import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
 import { EpochProgressBar } from '../progress-bar';
 
 interface BenchOptions {
@@ -55,12 +56,7 @@ export async function runBench(
   options: BenchOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<BenchResult> {
-  let zoo: ReturnType<typeof getZooModel>;
-  try {
-    zoo = getZooModel(options.model);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const zoo = await resolveModel(options.model);
   const { steps, warmup, batchSize, backend } = options;
   const workers = options.workers ?? availableParallelism();
   await initBackend({ backend });
@@ -135,8 +131,10 @@ export async function runBench(
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('time training steps and test-set inference of a zoo model (images/s)')
-    .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
+    .description(
+      'time training steps and test-set inference of a zoo model or a model file (images/s)',
+    )
+    .option('-m, --model <name|file>', MODEL_OPTION_HELP, DEFAULT_MODEL)
     .option('--steps <n>', 'timed training steps', integerAtLeast(1), 100)
     .option(
       '--warmup <n>',

@@ -18,8 +18,8 @@ export function register(program: Command): void {
     .command('evaluate')
     .description('evaluate a model on the MNIST test set (shipped weights or a checkpoint)')
     .option(
-      '-m, --model <name>',
-      `zoo model with shipped weights (${modelNames().join(', ')}); default s4`,
+      '-m, --model <name|file>',
+      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
     )
     .option(
       '-c, --checkpoint <dir>',

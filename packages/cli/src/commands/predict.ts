@@ -47,8 +47,8 @@ export function register(program: Command): void {
     .description('read handwritten digits from PNG files (centred like MNIST first)')
     .argument('<files...>', 'PNG images of single digits')
     .option(
-      '-m, --model <name>',
-      `zoo model with shipped weights (${modelNames().join(', ')}); default s4`,
+      '-m, --model <name|file>',
+      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
     )
     .option('-c, --checkpoint <dir>', 'checkpoint folder')
     .option('--json', 'print one JSON object per file')

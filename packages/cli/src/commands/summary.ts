@@ -1,21 +1,15 @@
 import { initBackend, summary } from '@s4/core';
-import { createModel, DEFAULT_MODEL, getZooModel, modelNames, UnknownModelError } from '@s4/models';
+import { createModel, DEFAULT_MODEL } from '@s4/models';
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
 
 export function register(program: Command): void {
   program
     .command('summary')
-    .description('print the torchsummary table of a zoo model')
-    .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
+    .description('print the torchsummary table of a zoo model or a model file')
+    .option('-m, --model <name|file>', MODEL_OPTION_HELP, DEFAULT_MODEL)
     .action(async (options: { model: string }) => {
-      let zoo: ReturnType<typeof getZooModel>;
-      try {
-        zoo = getZooModel(options.model);
-      } catch (error) {
-        if (error instanceof UnknownModelError) throw new UsageError(error.message);
-        throw error;
-      }
+      const zoo = await resolveModel(options.model);
       await initBackend({ backend: 'wasm' });
       const model = createModel(zoo);
       try {

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import type { BackendName } from '@s4/core';
 import {
   DEFAULT_MODEL,
-  getZooModel,
-  modelNames,
   type OptimizerName,
   type SchedulerName,
   type SchedulerRecipe,
 } from '@s4/models';
 import type { Command } from 'commander';
-import { integerAtLeast, oneOf, positiveNumber } from '../cli-options';
+import { integerAtLeast, oneOf, positiveNumber, seedList } from '../cli-options';
 import { UsageError } from '../errors';
+import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
 import { readRunConfig } from '../run-config';
+import { trainSeeds } from '../seeds-run';
 import type { TrainConfig } from '../train-config';
 import { runTraining } from '../training-run';
 
@@ -25,6 +25,7 @@ interface TrainOptions {
   optimizer?: OptimizerName;
   scheduler?: SchedulerName;
   seed?: number;
+  seeds?: number[];
   augment?: boolean;
   limit?: number;
   testLimit?: number;
@@ -50,13 +51,9 @@ function schedulerFor(name: SchedulerName, recipe: SchedulerRecipe): SchedulerRe
 }
 
 /** The run's settings: the model's recipe, overridden by the options given. */
-export function trainConfigFromOptions(options: TrainOptions): TrainConfig {
-  let zoo: ReturnType<typeof getZooModel>;
-  try {
-    zoo = getZooModel(options.model);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+export async function trainConfigFromOptions(options: TrainOptions): Promise<TrainConfig> {
+  const zoo = await resolveModel(options.model);
+  const file = 'file' in zoo ? { modelFile: zoo.file, architecture: [...zoo.architecture] } : {};
   const recipe = zoo.recipe;
   const optimizerName = options.optimizer ?? recipe.optimizer.name;
   const optimizer =
@@ -66,6 +63,7 @@ export function trainConfigFromOptions(options: TrainOptions): TrainConfig {
   if (options.lr !== undefined) optimizer.lr = options.lr;
   return {
     model: zoo.name,
+    ...file,
     epochs: options.epochs ?? recipe.epochs,
     batchSize: options.batchSize ?? recipe.batchSize,
     optimizer,
@@ -91,6 +89,7 @@ const RUN_SHAPING = [
   'optimizer',
   'scheduler',
   'seed',
+  'seeds',
   'augment',
   'limit',
   'testLimit',
@@ -100,9 +99,9 @@ export function register(program: Command): void {
   program
     .command('train')
     .description(
-      'train a zoo model on MNIST, with a progress bar, a test evaluation per epoch and a run folder',
+      'train a zoo model or your own model file on MNIST, with a progress bar, a test evaluation per epoch and a run folder',
     )
-    .option('-m, --model <name>', `zoo model (${modelNames().join(', ')})`, DEFAULT_MODEL)
+    .option('-m, --model <name|file>', MODEL_OPTION_HELP, DEFAULT_MODEL)
     .option('-e, --epochs <n>', "epochs (default: the model's recipe)", integerAtLeast(1))
     .option('-b, --batch-size <n>', 'images per optimizer step', integerAtLeast(1))
     .option('--lr <x>', 'learning rate (the peak for onecycle)', positiveNumber)
@@ -116,6 +115,11 @@ export function register(program: Command): void {
       '--seed <n>',
       'seed of weights, data order, augmentation and dropout',
       integerAtLeast(0),
+    )
+    .option(
+      '--seeds <list>',
+      'train once per seed (e.g. 1,2,3): a run folder per seed, and seeds.json, seeds.md and seeds-curves.svg/png summing them up',
+      seedList,
     )
     .option('--augment', "random rotation as in the model's recipe (default)")
     .option('--no-augment', 'no augmentation')
@@ -160,12 +164,19 @@ export function register(program: Command): void {
           options.out ??
           (resumeFrom === options.resume ? join(options.resume, '..') : options.resume);
       } else {
-        config = trainConfigFromOptions(options);
-        out = options.out ?? join('runs', `${config.model}-${timestamp()}`);
+        if (options.seeds && options.seed !== undefined) {
+          throw new UsageError('--seed and --seeds exclude each other; give the seeds to --seeds');
+        }
+        config = await trainConfigFromOptions(options);
+        out =
+          options.out ??
+          join('runs', `${config.model}-${options.seeds ? 'seeds-' : ''}${timestamp()}`);
       }
       process.on('SIGINT', onSigint);
       try {
-        const result = await runTraining(config, { out, resumeFrom, signal: controller.signal });
+        const result = options.seeds
+          ? await trainSeeds(config, options.seeds, { out, signal: controller.signal })
+          : await runTraining(config, { out, resumeFrom, signal: controller.signal });
         if (result.status === 'aborted') process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSigint);
