@@ -31,7 +31,7 @@ const net = {
     { type: 'gap' },
     { type: 'linear', inFeatures: 8, outFeatures: 10 },
     { type: 'logsoftmax', functional: true },
-  ],
+  ] as Record<string, unknown>[],
   recipe: { epochs: 2, batchSize: 64 },
 };
 const write = (name: string, content: unknown) => {
