@@ -1,13 +1,14 @@
 import { defineConfig, type Options } from 'tsup';
 
 // tfjs is bundled: its ESM dist uses extensionless imports that plain Node cannot load, and a
-// single bundled copy guarantees one engine and one kernel registry. `module` first, so every
+// single bundled copy guarantees one engine and one kernel registry. @s4/tfjs-wasm-training (the
+// kernels) is bundled with it, so its kernels register with that same copy. `module` first, so every
 // @tensorflow package comes from its ESM dist (a single tfjs-core; the backends' side-effect
 // registrations are covered by their `sideEffects` lists, unlike their CommonJS `main` files).
 const shared: Options = {
   entry: { index: 'src/index.ts' },
   sourcemap: true,
-  noExternal: [/^@tensorflow\//],
+  noExternal: [/^@tensorflow\//, '@s4/tfjs-wasm-training'],
   esbuildOptions(options) {
     options.mainFields = ['module', 'main'];
   },

@@ -9,7 +9,7 @@
  * Arguments: a bench model name (default seed-arch2), the batch size (default 64, one worker's
  * shard of a batch of 128 on 2 workers).
  */
-import { initBackend, SGD, tf, trainStep, useS4WasmKernels } from '@s4/core';
+import { initBackend, SGD, tf, trainStep } from '@s4/core';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
 
 const name = (process.argv[2] ?? 'seed-arch2') as BenchModelName;
@@ -22,7 +22,6 @@ if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
 }
 
 await initBackend({ backend: 'wasm' });
-useS4WasmKernels(true);
 const model = buildBenchModel(name);
 model.train();
 const optimizer = new SGD(model.namedParameters(), { lr: 0.01, momentum: 0.9, nesterov: true });

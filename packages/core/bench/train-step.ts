@@ -11,7 +11,7 @@
  * `--profile` prints the per-kernel time of one step (tf.profile), forward and backward apart.
  */
 import { parseArgs } from 'node:util';
-import { initBackend, type Module, SGD, tf, trainStep, useS4WasmKernels } from '@s4/core';
+import { initBackend, type Module, SGD, tf, trainStep } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
 
@@ -37,7 +37,10 @@ for (const m of models) {
   if (!BENCH_MODELS.includes(m))
     throw new Error(`--model must be one of ${BENCH_MODELS.join(', ')}, got ${m}`);
 }
-const variants = values.kernels === 'both' ? ['tfjs', 's4'] : [values.kernels as string];
+const variants: Array<'tfjs' | 's4'> =
+  values.kernels === 'both' ? ['tfjs', 's4'] : [values.kernels as 'tfjs' | 's4'];
+if (!variants.every((v) => v === 'tfjs' || v === 's4'))
+  throw new Error(`--kernels must be tfjs, s4 or both, got ${values.kernels}`);
 
 await initBackend({ backend });
 const train = await loadMnist({ split: 'train' });
@@ -126,7 +129,7 @@ async function profileStep(model: Module, step: (x: tf.Tensor, y: tf.Tensor) => 
 const rows: Row[] = [];
 for (const name of models) {
   for (const variant of variants) {
-    useS4WasmKernels(variant === 's4');
+    await initBackend({ backend, kernels: { implementation: variant } });
     const model = buildBenchModel(name);
     model.train();
     const step = makeStep(model);
@@ -169,5 +172,4 @@ for (const name of models) {
     model.dispose();
   }
 }
-useS4WasmKernels(true);
 if (values.json) console.log(JSON.stringify(rows));

@@ -32,7 +32,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 // Chained ops (`x.sum()`, `x.reshape(...)`) for readable layer code; also augments the types.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { registerWasmTrainingKernels } from './kernels/register-wasm-kernels';
+import { registerWasmTrainingKernels, type WasmTrainingOptions } from '@s4/tfjs-wasm-training';
 
 export { tf };
 
@@ -55,6 +55,12 @@ export interface BackendOptions {
    * training, use data-parallel workers (`fit`'s `workers`).
    */
   threads?: number;
+  /**
+   * How S4's training kernels (@s4/tfjs-wasm-training) are registered: S4's (the default) or
+   * tfjs's stock ones (`{ implementation: 'tfjs' }`, for comparisons), Winograd, relaxed SIMD.
+   * Applies from this call on, to both backends.
+   */
+  kernels?: WasmTrainingOptions;
 }
 
 export interface BackendInfo {
@@ -135,8 +141,8 @@ function configureWasm(options: BackendOptions): void {
 }
 
 /**
- * Selects and initialises a tfjs backend, registering S4's training kernels into the wasm
- * backend first. Safe to call again: switching backends or repeating the call is cheap.
+ * Selects and initialises a tfjs backend, registering S4's training kernels (configured by
+ * `options.kernels`) first. Safe to call again: switching backends or repeating the call is cheap.
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const backend = options.backend ?? 'wasm';
@@ -146,7 +152,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     );
   }
   if (cpuBackendClass === undefined) throw new Error('initBackend: the cpu backend is missing');
-  registerWasmTrainingKernels();
+  registerWasmTrainingKernels(options.kernels);
   if (backend === 'wasm') configureWasm(options);
   const ok = await tf.setBackend(backend);
   if (!ok) {

@@ -1,3 +1,5 @@
+export type { BatchNormBatchStats, WasmTrainingOptions } from '@s4/tfjs-wasm-training';
+export { batchNormTrainFused, S4_WASM_KERNEL_NAMES } from '@s4/tfjs-wasm-training';
 export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
 export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
@@ -45,9 +47,6 @@ export type {
 } from './fit';
 export { fit } from './fit';
 export { defaultBias, kaimingUniform } from './init';
-export type { BatchNormBatchStats } from './kernels/batch-norm-train';
-export { batchNormTrainFused } from './kernels/batch-norm-train';
-export { S4_WASM_KERNEL_NAMES, useS4WasmKernels } from './kernels/register-wasm-kernels';
 export type { LossKind } from './losses';
 export { crossEntropyLoss, lossPerExample, nllLoss, nllPerExample } from './losses';
 export { AvgPool2d } from './nn/avg-pool-2d';

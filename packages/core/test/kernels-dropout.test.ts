@@ -1,6 +1,6 @@
 import { Rng } from '@s4/mnist-data';
 import { describe, expect, it } from 'vitest';
-import { Dropout, initBackend, tf, useS4WasmKernels } from '../src/index';
+import { Dropout, initBackend, tf } from '../src/index';
 
 /** The plain JS definition the kernel must reproduce: x · (rng.next() < keep ? 1/keep : 0). */
 function reference(x: Float32Array, p: number, seed: number): { y: Float32Array; state: number } {
@@ -71,10 +71,10 @@ it("matches tfjs's stock path (a JS mask and Multiply) with S4's kernels switche
     return out;
   };
   const fused = run();
-  useS4WasmKernels(false);
+  await initBackend({ backend: 'wasm', kernels: { implementation: 'tfjs' } });
   try {
     expect(run()).toEqual(fused);
   } finally {
-    useS4WasmKernels(true);
+    await initBackend({ backend: 'wasm' });
   }
 });

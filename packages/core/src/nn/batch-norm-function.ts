@@ -1,5 +1,5 @@
+import { batchNormTrainFused } from '@s4/tfjs-wasm-training';
 import { tf } from '../backend';
-import { batchNormTrainFused } from '../kernels/batch-norm-train';
 
 /** The running statistics a training-mode batch norm updates (PyTorch's buffers). */
 export interface BatchNormRunningStats {
@@ -28,7 +28,7 @@ export function batchNormTrain(
   eps: number,
   stats: BatchNormRunningStats,
 ): tf.Tensor {
-  // The closed-form forward and backward run as two fused kernels (src/kernels/batch-norm-train.ts).
+  // The closed-form forward and backward run as two fused kernels (@s4/tfjs-wasm-training).
   return batchNormTrainFused(x, weight, bias, eps, ({ mean, variance, count }) => {
     // A few numbers per channel: updated in JS (float64, then stored as float32) rather than
     // with seven tiny tfjs kernels per layer per step.

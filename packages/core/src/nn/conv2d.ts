@@ -1,8 +1,8 @@
 import { Rng } from '@s4/mnist-data';
+import { conv2dWithBias } from '@s4/tfjs-wasm-training';
 import { tf } from '../backend';
 import { CoreError } from '../errors';
 import { defaultBias, kaimingUniform } from '../init';
-import { conv2dWithBias } from '../kernels/conv2d-bias';
 import { Module } from './module';
 import { type Pair, pairRepr, positiveInteger, toPair } from './pair';
 import { makeVariable } from './variable';

@@ -1,8 +1,7 @@
 import { Rng } from '@s4/mnist-data';
+import { dropoutFused } from '@s4/tfjs-wasm-training';
 import { tf } from '../backend';
 import { CoreError } from '../errors';
-import { dropoutFused } from '../kernels/dropout';
-import { s4KernelSwitch } from '../kernels/kernel-switch';
 import type { FunctionalOption } from './functional-option';
 import { Module } from './module';
 import { pythonFloat } from './pair';
@@ -16,8 +15,8 @@ export interface DropoutOptions extends FunctionalOption {
  * In training mode zeroes each element with probability `p` and scales the rest by 1/(1−p)
  * ("inverted" dropout, like PyTorch), so evaluation is the identity. Masks come from a seeded
  * generator (mulberry32), registered as `rng` so checkpoints can save and restore it; S4's
- * dropout kernel draws them inside the kernel and regenerates them for the backward pass
- * (kernels/dropout.ts), with the same result as the plain JS loop below.
+ * dropout op draws them inside its kernel and regenerates them for the backward pass, with the
+ * same result as `x · (rng.next() < 1 − p ? 1/(1 − p) : 0)` element by element.
  */
 export class Dropout extends Module {
   readonly typeName = 'Dropout';
@@ -40,16 +39,8 @@ export class Dropout extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return tf.clone(x);
     if (this.p === 1) return tf.zerosLike(x);
-    const keep = 1 - this.p;
-    if (s4KernelSwitch.enabled && keep * 4294967296 < 4294967295) {
-      const state = this.#rng.getState();
-      const y = dropoutFused(x, keep, state);
-      this.#rng.skip(x.size);
-      return y;
-    }
-    const scale = 1 / keep;
-    const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = this.#rng.next() < keep ? scale : 0;
-    return tf.mul(x, tf.tensor(mask, x.shape));
+    const y = dropoutFused(x, 1 - this.p, this.#rng.getState());
+    this.#rng.skip(x.size);
+    return y;
   }
 }

@@ -15,17 +15,17 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { conv2dWinograd } from './conv2d-winograd';
-import { s4KernelSwitch } from './kernel-switch';
+import type { KernelSettings } from './options';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { conv2dOps } from './simd/conv2d';
 import { pad, release } from './wasm-ops';
 
-export function conv2dWasmConfig(tfjsConv2D: KernelConfig): KernelConfig {
+export function conv2dWasmConfig(tfjsConv2D: KernelConfig, settings: KernelSettings): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs as unknown as Conv2DAttrs;
     return (
-      conv2dSimd(args.backend as KernelBackend, x, filter, undefined, attrs) ??
+      conv2dSimd(args.backend as KernelBackend, x, filter, undefined, attrs, settings) ??
       tfjsConv2D.kernelFunc(args)
     );
   };
@@ -48,9 +48,10 @@ export function conv2dSimd(
   filter: TensorInfo,
   bias: TensorInfo | undefined,
   attrs: Conv2DAttrs,
+  settings: KernelSettings,
 ): TensorInfo | undefined {
   const { strides, pad: padding, dataFormat, dilations, dimRoundingMode } = attrs;
-  const ops = s4KernelSwitch.enabled ? conv2dOps(backend) : undefined;
+  const ops = conv2dOps(backend, settings.relaxedSimd);
   if (
     ops === undefined ||
     x.dtype !== 'float32' ||
@@ -85,7 +86,7 @@ export function conv2dSimd(
   if (sides.flat().some((p) => p < 0)) return undefined;
   const padded = sides.flat().some((p) => p > 0);
   // Stride-1 3×3 convolutions with enough channels: Winograd (fewer multiplies; pads as it reads).
-  const winograd = conv2dWinograd(backend, x, filter, bias, info);
+  const winograd = conv2dWinograd(backend, x, filter, bias, info, settings);
   if (winograd !== undefined) return winograd;
   const xp = padded ? pad(backend, x, [[0, 0], sides[0]!, sides[1]!, [0, 0]]) : x;
   const [, , width] = xp.shape as [number, number, number, number];

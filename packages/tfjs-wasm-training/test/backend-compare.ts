@@ -1,6 +1,7 @@
 /** Helpers of the kernel tests that compare the wasm backend with the cpu reference. */
 import { expect } from 'vitest';
-import { initBackend, type tf } from '../src/index';
+import type { WasmTrainingOptions } from '../src/index';
+import { initBackend, type tf } from './backend';
 
 /** max |a − b| over max |b|: relative to the reference's scale, so near-zero entries are fair. */
 export function maxRelativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
@@ -14,12 +15,16 @@ export function maxRelativeError(actual: ArrayLike<number>, reference: ArrayLike
   return diff / Math.max(scale, Number.MIN_VALUE);
 }
 
-/** Runs `run` on `backend` and returns its result's values (the tensor is disposed). */
+/**
+ * Runs `run` on `backend`, the kernels registered with `kernels`, and returns its result's
+ * values (the tensor is disposed).
+ */
 export async function onBackend(
   backend: 'wasm' | 'cpu',
   run: () => tf.Tensor,
+  kernels?: WasmTrainingOptions,
 ): Promise<Float32Array> {
-  await initBackend({ backend });
+  await initBackend({ backend, kernels });
   const out = run();
   const values = (await out.data()) as Float32Array;
   out.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../src/index';
+import { initBackend, tf } from './backend';
 
 const CASES: Array<[number[], number | number[], boolean]> = [
   [[128, 26, 26, 32], [0, 1, 2], false], // a conv bias gradient

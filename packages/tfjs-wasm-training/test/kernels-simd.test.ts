@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../src/index';
-import { channelOps } from '../src/kernels/simd/channel-ops';
-import { convFilterGradOps } from '../src/kernels/simd/conv-filter-grad';
-import { conv2dOps } from '../src/kernels/simd/conv2d';
-import { dropoutOps } from '../src/kernels/simd/dropout';
-import { preferRelaxedSimd, usesRelaxedSimd } from '../src/kernels/simd/instantiate';
-import { reluGradOps } from '../src/kernels/simd/relu-grad';
-import { winogradOps } from '../src/kernels/simd/winograd';
+import { channelOps } from '../src/simd/channel-ops';
+import { convFilterGradOps } from '../src/simd/conv-filter-grad';
+import { conv2dOps } from '../src/simd/conv2d';
+import { dropoutOps } from '../src/simd/dropout';
+import { usesRelaxedSimd } from '../src/simd/instantiate';
+import { reluGradOps } from '../src/simd/relu-grad';
+import { winogradOps } from '../src/simd/winograd';
+import { initBackend, tf } from './backend';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -66,7 +66,7 @@ describe("S4's WebAssembly SIMD modules", () => {
   });
 
   it('ships bytes assembled from the committed .wat source', async () => {
-    // Exits 1 when src/kernels/simd/*-bytes.ts no longer matches its .wat.
+    // Exits 1 when src/simd/*-bytes.ts no longer matches its .wat.
     await run(process.execPath, ['scripts/build-simd.mjs', '--check'], { cwd: packageRoot });
   });
 });
@@ -74,7 +74,7 @@ describe("S4's WebAssembly SIMD modules", () => {
 describe('relaxed SIMD (fused multiply-add) builds of the convolution modules', () => {
   it('are used in Node and agree with the plain mul + add builds', async () => {
     await initBackend({ backend: 'wasm' });
-    const backend = tf.backend();
+    let backend = tf.backend();
     const x = tf.randomUniform([4, 12, 12, 8], -1, 1, 'float32', 1) as tf.Tensor4D;
     const w = tf.randomUniform([3, 3, 8, 12], -1, 1, 'float32', 2) as tf.Tensor4D;
     const run = () =>
@@ -90,7 +90,8 @@ describe('relaxed SIMD (fused multiply-add) builds of the convolution modules', 
       expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(true);
       // 8→12 channels, 3×3, stride 1: the forward conv and the input gradient take Winograd.
       expect(usesRelaxedSimd(backend, 'winograd')).toBe(true);
-      preferRelaxedSimd(false, backend);
+      await initBackend({ backend: 'wasm', kernels: { relaxedSimd: false } });
+      backend = tf.backend();
       const plain = run();
       expect(usesRelaxedSimd(backend, 'conv2d')).toBe(false);
       expect(usesRelaxedSimd(backend, 'conv-filter-grad')).toBe(false);
@@ -107,7 +108,7 @@ describe('relaxed SIMD (fused multiply-add) builds of the convolution modules', 
         expect(diff / scale).toBeLessThan(1e-5);
       }
     } finally {
-      preferRelaxedSimd(true, backend);
+      await initBackend({ backend: 'wasm' });
       tf.dispose([x, w]);
     }
   });

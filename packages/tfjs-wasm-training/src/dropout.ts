@@ -11,16 +11,17 @@ import {
   customGrad,
   engine,
   type GradSaveFunc,
-  getBackend,
-  getKernel,
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
+  mul,
   type NamedAttrMap,
-  registerKernel,
   type Tensor,
   type TensorInfo,
+  tensor,
+  tidy,
 } from '@tensorflow/tfjs-core';
+import { s4KernelsActive } from './active';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { dropoutOps } from './simd/dropout';
 import { runTypedArrayKernel } from './typed-array-kernel';
@@ -57,7 +58,8 @@ const dropoutKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x } = inputs as { x: TensorInfo };
   const a = attrs as unknown as DropoutAttrs;
   const ops = dropoutOps(backend as KernelBackend);
-  if (ops !== undefined && x.dtype === 'float32') {
+  // The SIMD module compares against the threshold as a uint32: keep ≥ 1 − 2⁻³² does not fit.
+  if (ops !== undefined && x.dtype === 'float32' && a.threshold <= 0xffffffff) {
     const wasm = backend as WasmBackendInternals;
     const y = wasm.makeOutput(x.shape, 'float32');
     const n = x.shape.reduce((p, d) => p * d, 1);
@@ -82,17 +84,20 @@ export const dropoutKernelConfigs: readonly KernelConfig[] = [
 /**
  * Training-mode inverted dropout of `x` with keep probability `keep` (0 < keep < 1), the mask
  * drawn from generator state `state`; the caller advances its generator by `x.size` draws.
+ * Where S4's kernels are not registered for the active backend, tfjs's way: the same mask
+ * built in JS, uploaded and multiplied (the same values).
  */
 export function dropoutFused(x: Tensor, keep: number, state: number): Tensor {
-  if (getKernel(S4_DROPOUT, getBackend()) === undefined) {
-    for (const config of dropoutKernelConfigs) {
-      if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-    }
+  const attrs = dropoutAttrs(state, keep);
+  if (!s4KernelsActive()) {
+    const mask = new Float32Array(x.size).fill(1);
+    dropoutLoop(mask, mask, attrs);
+    return tidy(() => mul(x, tensor(mask, x.shape)));
   }
-  const attrs = dropoutAttrs(state, keep) as unknown as NamedAttrMap;
+  const kernelAttrs = attrs as unknown as NamedAttrMap;
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => ({
-    value: engine().runKernel(S4_DROPOUT, { x: args[0] as Tensor }, attrs) as Tensor,
-    gradFunc: (dy: Tensor) => engine().runKernel(S4_DROPOUT, { x: dy }, attrs) as Tensor,
+    value: engine().runKernel(S4_DROPOUT, { x: args[0] as Tensor }, kernelAttrs) as Tensor,
+    gradFunc: (dy: Tensor) => engine().runKernel(S4_DROPOUT, { x: dy }, kernelAttrs) as Tensor,
   }));
   return op(x);
 }

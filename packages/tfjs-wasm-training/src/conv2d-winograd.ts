@@ -6,12 +6,10 @@
  * round), see test/kernels-winograd.test.ts.
  */
 import type { backend_util, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelSettings } from './options';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { winogradOps } from './simd/winograd';
 import { pad, release } from './wasm-ops';
-
-/** `auto`: the measured shape rule (see `prefersWinograd`); the others are for tests and benchmarks. */
-export const winogradSettings: { mode: 'auto' | 'always' | 'never' } = { mode: 'auto' };
 
 /**
  * Tiles per block: the block's [16, tiles, ci] and [16, tiles, co] scratch stays in L2, and a
@@ -60,10 +58,12 @@ export function conv2dWinograd(
   filter: TensorInfo,
   bias: TensorInfo | undefined,
   info: backend_util.Conv2DInfo,
+  settings: KernelSettings,
 ): TensorInfo | undefined {
-  if (winogradSettings.mode === 'never' || !supports(info)) return undefined;
-  if (winogradSettings.mode === 'auto' && !prefersWinograd(info)) return undefined;
-  const ops = winogradOps(backend);
+  // `auto`: the measured shape rule (see `prefersWinograd`).
+  if (settings.winograd === 'never' || !supports(info)) return undefined;
+  if (settings.winograd === 'auto' && !prefersWinograd(info)) return undefined;
+  const ops = winogradOps(backend, settings.relaxedSimd);
   if (ops === undefined) return undefined;
   const { inChannels: ci, outChannels: co, outHeight, outWidth } = info;
   const wasm = backend as WasmBackendInternals;

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../src/index';
-import { winogradSettings } from '../src/kernels/conv2d-winograd';
+import { describe, expect, it } from 'vitest';
+import type { WasmTrainingOptions } from '../src/index';
+import { initBackend, tf } from './backend';
 import { maxRelativeError, onBackend } from './backend-compare';
 
 type Padding = 'valid' | 'same';
@@ -58,13 +58,11 @@ const label = (c: WinogradCase) => `${c.out.join('×')} out, ${c.ci}→${c.co}, 
 // ≤ 1e-6 for these shapes, ~1e-6 for the zoo's); 1e-5 is the bound the direct conv meets too.
 const TOLERANCE = 1e-5;
 
-describe('Winograd F(2×2, 3×3) convolution and its gradients (forced on) match the cpu backend', () => {
-  afterAll(() => {
-    winogradSettings.mode = 'auto';
-  });
+/** Winograd wherever it applies, not only where the automatic rule picks it. */
+const ALWAYS: WasmTrainingOptions = { winograd: 'always' };
 
+describe('Winograd F(2×2, 3×3) convolution and its gradients (forced on) match the cpu backend', () => {
   it.each(CASES.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
-    winogradSettings.mode = 'always';
     await initBackend({ backend: 'cpu' });
     const [h, w] = c.pad === 'same' ? c.out : [c.out[0] + 2, c.out[1] + 2];
     const x = seeded([3, h, w, c.ci], 1) as tf.Tensor4D;
@@ -90,7 +88,7 @@ describe('Winograd F(2×2, 3×3) convolution and its gradients (forced on) match
       ['filter gradient', dw],
     ] as const) {
       const reference = await onBackend('cpu', run);
-      const onWasm = await onBackend('wasm', run);
+      const onWasm = await onBackend('wasm', run, ALWAYS);
       expect(maxRelativeError(onWasm, reference), name).toBeLessThanOrEqual(TOLERANCE);
     }
     tf.dispose([x, filter, bias, dy]);
@@ -108,12 +106,12 @@ it('the automatic rule takes the Winograd path for the zoo conv shapes and agree
     const filter = seeded([3, 3, ci, co], 6) as tf.Tensor4D;
     const results: Float32Array[] = [];
     for (const mode of ['auto', 'never'] as const) {
-      winogradSettings.mode = mode;
+      await initBackend({ backend: 'wasm', kernels: { winograd: mode } });
       const y = tf.conv2d(x, filter, 1, 'valid');
       results.push((await y.data()) as Float32Array);
       y.dispose();
     }
-    winogradSettings.mode = 'auto';
+    await initBackend({ backend: 'wasm' });
     // Not bit-identical: the Winograd path rounds differently (see TOLERANCE).
     expect(results[0]).not.toEqual(results[1]);
     expect(maxRelativeError(results[0]!, results[1]!)).toBeLessThanOrEqual(TOLERANCE);
@@ -122,32 +120,27 @@ it('the automatic rule takes the Winograd path for the zoo conv shapes and agree
 });
 
 it('Winograd reads explicit, asymmetric and wide zero padding as the cpu backend pads', async () => {
-  winogradSettings.mode = 'always';
-  try {
-    await initBackend({ backend: 'cpu' });
-    const x = seeded([2, 7, 6, 8], 7) as tf.Tensor4D;
-    const filter = seeded([3, 3, 8, 12], 8) as tf.Tensor4D;
-    for (const [top, bottom, left, right] of [
-      [2, 0, 1, 3],
-      [0, 3, 0, 0],
-      [4, 4, 3, 5],
-    ] as const) {
-      const run = () =>
-        tf.conv2d(x, filter, 1, [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ]);
-      const reference = await onBackend('cpu', run);
-      const onWasm = await onBackend('wasm', run);
-      expect(
-        maxRelativeError(onWasm, reference),
-        `${top} ${bottom} ${left} ${right}`,
-      ).toBeLessThanOrEqual(TOLERANCE);
-    }
-    tf.dispose([x, filter]);
-  } finally {
-    winogradSettings.mode = 'auto';
+  await initBackend({ backend: 'cpu' });
+  const x = seeded([2, 7, 6, 8], 7) as tf.Tensor4D;
+  const filter = seeded([3, 3, 8, 12], 8) as tf.Tensor4D;
+  for (const [top, bottom, left, right] of [
+    [2, 0, 1, 3],
+    [0, 3, 0, 0],
+    [4, 4, 3, 5],
+  ] as const) {
+    const run = () =>
+      tf.conv2d(x, filter, 1, [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ]);
+    const reference = await onBackend('cpu', run);
+    const onWasm = await onBackend('wasm', run, ALWAYS);
+    expect(
+      maxRelativeError(onWasm, reference),
+      `${top} ${bottom} ${left} ${right}`,
+    ).toBeLessThanOrEqual(TOLERANCE);
   }
+  tf.dispose([x, filter]);
 });

@@ -3,8 +3,8 @@
  * it reads and writes tensors in place. One instance per backend and module; `undefined` where
  * the backend's memory is not reachable or SIMD is unsupported (callers then use tfjs kernels).
  *
- * Modules with a relaxed-SIMD build (fused multiply-adds, see scripts/build-simd.mjs) use it
- * where the engine accepts it: browsers with relaxed SIMD (Chrome 114+), and Node, whose V8 11
+ * Modules with a relaxed-SIMD build (fused multiply-adds, see scripts/build-simd.mjs) use it,
+ * unless the caller's settings say otherwise (`relaxedSimd: false`), where the engine accepts it: browsers with relaxed SIMD (Chrome 114+), and Node, whose V8 11
  * (Node 20) has it behind `--experimental-wasm-relaxed-simd`, which is switched on here at run
  * time before compiling (Node 22+ has it on by default). FMA rounds once instead of twice, so
  * results can differ in the last bits between CPUs with and without FMA.
@@ -14,10 +14,12 @@ import type { KernelBackend } from '@tensorflow/tfjs-core';
 interface Instance {
   exports: unknown;
   relaxed: boolean;
+  /** Whether the caller asked for the relaxed build (it may still be the plain one). */
+  preferRelaxed: boolean;
 }
 
 const instances = new WeakMap<object, Map<string, Instance | null>>();
-const settings = { relaxed: true };
+// The engine's capability, probed once: not a setting.
 let relaxedSupport: boolean | undefined;
 
 function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
@@ -54,6 +56,7 @@ export function instantiateOnBackend<Exports>(
   name: string,
   base64: string,
   relaxedBase64?: string,
+  preferRelaxed = true,
 ): Exports | undefined {
   const wasm = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm;
   if (wasm === undefined) return undefined;
@@ -62,24 +65,27 @@ export function instantiateOnBackend<Exports>(
     modules = new Map();
     instances.set(wasm, modules);
   }
-  if (!modules.has(name)) {
+  const cached = modules.get(name);
+  const stale =
+    cached != null && relaxedBase64 !== undefined && cached.preferRelaxed !== preferRelaxed;
+  if (cached === undefined || stale) {
     let instance: Instance | null = null;
     const memory = wasm.asm?.memory;
     if (memory instanceof WebAssembly.Memory) {
       if (
-        settings.relaxed &&
+        preferRelaxed &&
         relaxedBase64 !== undefined &&
         acceptsRelaxedSimd(decodeBase64(relaxedBase64))
       ) {
         try {
-          instance = { exports: instantiate(memory, relaxedBase64), relaxed: true };
+          instance = { exports: instantiate(memory, relaxedBase64), relaxed: true, preferRelaxed };
         } catch {
           instance = null;
         }
       }
       if (instance === null) {
         try {
-          instance = { exports: instantiate(memory, base64), relaxed: false };
+          instance = { exports: instantiate(memory, base64), relaxed: false, preferRelaxed };
         } catch {
           instance = null; // no SIMD (or no bulk memory) in this engine: keep the tfjs-kernel path
         }
@@ -94,14 +100,4 @@ export function instantiateOnBackend<Exports>(
 export function usesRelaxedSimd(backend: KernelBackend, name: string): boolean {
   const wasm = (backend as { wasm?: object }).wasm;
   return wasm !== undefined && instances.get(wasm)?.get(name)?.relaxed === true;
-}
-
-/**
- * Prefer (true, the default) or avoid relaxed-SIMD builds; re-instantiates S4's modules on next
- * use. For tests and benchmarks that compare the two builds.
- */
-export function preferRelaxedSimd(enabled: boolean, backend: KernelBackend): void {
-  settings.relaxed = enabled;
-  const wasm = (backend as { wasm?: object }).wasm;
-  if (wasm !== undefined) instances.delete(wasm);
 }

@@ -13,8 +13,12 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { conv2dSimd } from './conv2d';
+import type { KernelSettings } from './options';
 
-export function fusedConv2dWasmConfig(tfjsFusedConv2D: KernelConfig): KernelConfig {
+export function fusedConv2dWasmConfig(
+  tfjsFusedConv2D: KernelConfig,
+  settings: KernelSettings,
+): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as {
       x: TensorInfo;
@@ -24,7 +28,14 @@ export function fusedConv2dWasmConfig(tfjsFusedConv2D: KernelConfig): KernelConf
     };
     const attrs = args.attrs as unknown as FusedConv2DAttrs;
     if ((attrs.activation ?? 'linear') === 'linear' && preluActivationWeights == null) {
-      const y = conv2dSimd(args.backend as KernelBackend, x, filter, bias ?? undefined, attrs);
+      const y = conv2dSimd(
+        args.backend as KernelBackend,
+        x,
+        filter,
+        bias ?? undefined,
+        attrs,
+        settings,
+      );
       if (y !== undefined) return y;
     }
     return tfjsFusedConv2D.kernelFunc(args);

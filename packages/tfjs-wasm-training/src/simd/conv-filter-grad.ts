@@ -23,11 +23,15 @@ export interface ConvFilterGradOps {
   ): void;
 }
 
-export function convFilterGradOps(backend: KernelBackend): ConvFilterGradOps | undefined {
+export function convFilterGradOps(
+  backend: KernelBackend,
+  relaxed = true,
+): ConvFilterGradOps | undefined {
   return instantiateOnBackend<ConvFilterGradOps>(
     backend,
     'conv-filter-grad',
     WASM_BASE64,
     WASM_RELAXED_BASE64,
+    relaxed,
   );
 }

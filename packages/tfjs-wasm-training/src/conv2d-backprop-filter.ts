@@ -23,12 +23,15 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWinograd } from './conv2d-backprop-filter-winograd';
-import { s4KernelSwitch } from './kernel-switch';
+import type { KernelSettings } from './options';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { convFilterGradOps } from './simd/conv-filter-grad';
 import { conv2dExplicit, cropForPadding, pad, release, reshape, transpose } from './wasm-ops';
 
-export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
+function conv2dBackpropFilterWasm(
+  { inputs, backend: anyBackend, attrs }: Parameters<KernelFunc>[0],
+  settings: KernelSettings,
+): TensorInfo {
   const backend = anyBackend as KernelBackend;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
@@ -53,13 +56,14 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   const right = (outWidth - 1) * strideWidth + filterWidth - left - info.inWidth;
 
   const outChannels = info.outChannels;
-  if (s4KernelSwitch.enabled && outHeight > 0 && outWidth > 0 && info.batchSize > 0) {
+  const s4 = settings.implementation === 's4';
+  if (s4 && outHeight > 0 && outWidth > 0 && info.batchSize > 0) {
     // Stride-1 3×3 with enough channels: Winograd (fewer multiplies; pads as it reads).
-    const winograd = conv2dBackpropFilterWinograd(backend, x, dy, info);
+    const winograd = conv2dBackpropFilterWinograd(backend, x, dy, info, settings);
     if (winograd !== undefined) return winograd;
   }
-  if (s4KernelSwitch.enabled && outChannels >= 4 && outHeight > 0 && outWidth > 0) {
-    const ops = convFilterGradOps(backend);
+  if (s4 && outChannels >= 4 && outHeight > 0 && outWidth > 0) {
+    const ops = convFilterGradOps(backend, settings.relaxedSimd);
     if (ops !== undefined) {
       return filterGradSimd(backend as WasmBackendInternals, ops, x, dy, info, [
         [top, Math.max(0, bottom)],
@@ -86,7 +90,7 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBacke
   const dw = transpose(backend, dwT, [1, 2, 0, 3]);
   release(backend, dwT);
   return dw;
-};
+}
 
 function filterGradSimd(
   backend: WasmBackendInternals,
@@ -156,8 +160,14 @@ function filterGradSimd(
   return dw;
 }
 
-export const conv2dBackpropFilterWasmConfig: KernelConfig = {
-  kernelName: Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2dBackpropFilterWasm,
-};
+/**
+ * tfjs has no `Conv2DBackpropFilter` on wasm, so this kernel is registered with either
+ * implementation: `'tfjs'` keeps only its XNNPACK-convolution path (no S4 SIMD).
+ */
+export function conv2dBackpropFilterWasmConfig(settings: KernelSettings): KernelConfig {
+  return {
+    kernelName: Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: (args) => conv2dBackpropFilterWasm(args, settings),
+  };
+}

@@ -25,6 +25,12 @@ export interface Conv2dOps {
   ): void;
 }
 
-export function conv2dOps(backend: KernelBackend): Conv2dOps | undefined {
-  return instantiateOnBackend<Conv2dOps>(backend, 'conv2d', WASM_BASE64, WASM_RELAXED_BASE64);
+export function conv2dOps(backend: KernelBackend, relaxed = true): Conv2dOps | undefined {
+  return instantiateOnBackend<Conv2dOps>(
+    backend,
+    'conv2d',
+    WASM_BASE64,
+    WASM_RELAXED_BASE64,
+    relaxed,
+  );
 }

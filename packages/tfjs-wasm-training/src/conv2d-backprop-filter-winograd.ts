@@ -5,7 +5,7 @@
  * instead of 36 (simd/winograd.wat, `winograd_filter_grad`).
  */
 import type { backend_util, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { winogradSettings } from './conv2d-winograd';
+import type { KernelSettings } from './options';
 import { offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { winogradOps } from './simd/winograd';
 
@@ -28,10 +28,11 @@ export function conv2dBackpropFilterWinograd(
   x: TensorInfo,
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
+  settings: KernelSettings,
 ): TensorInfo | undefined {
   const { inChannels: ci, outChannels: co, outHeight, outWidth, padInfo } = info;
   if (
-    winogradSettings.mode === 'never' ||
+    settings.winograd === 'never' ||
     info.filterHeight !== 3 ||
     info.filterWidth !== 3 ||
     info.strideHeight !== 1 ||
@@ -42,11 +43,11 @@ export function conv2dBackpropFilterWinograd(
     co % 4 !== 0 ||
     padInfo.top < 0 ||
     padInfo.left < 0 ||
-    (winogradSettings.mode === 'auto' && !prefersWinograd(info))
+    (settings.winograd === 'auto' && !prefersWinograd(info))
   ) {
     return undefined;
   }
-  const ops = winogradOps(backend);
+  const ops = winogradOps(backend, settings.relaxedSimd);
   if (ops === undefined) return undefined;
   const wasm = backend as WasmBackendInternals;
   const dw = wasm.makeOutput([3, 3, ci, co], 'float32');

@@ -1,4 +1,4 @@
-// Assembles src/kernels/simd/*.wat into src/kernels/simd/*-bytes.ts (base64), with the wabt npm
+// Assembles src/simd/*.wat into src/simd/*-bytes.ts (base64), with the wabt npm
 // package (no native toolchain). Run after editing a .wat: `node scripts/build-simd.mjs`;
 // `--check` exits 1 when a committed -bytes.ts is stale (the tests run the same comparison).
 //
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import initWabt from 'wabt';
 
-const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'simd');
+const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'simd');
 const MADD = '(f32x4.relaxed_madd';
 
 export async function assemble(watSource, name, { relaxed = false } = {}) {

@@ -1,12 +1,14 @@
 /**
  * ReLU's gradient as one kernel, dx = x > 0 ? dy : 0, in place of tfjs's `dy · cast(step(x))`
  * (three kernels and three passes over the activation per ReLU per step). Registered as the
- * gradient of tfjs's `Relu` kernel while S4's kernels are on (`useS4WasmKernels`).
+ * gradient of tfjs's `Relu` kernel while S4's kernels are registered (`registerWasmTrainingKernels`).
  */
 import {
   engine,
   type GradConfig,
+  getBackend,
   getGradient,
+  getKernel,
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
@@ -48,21 +50,32 @@ export const reluGradKernelConfigs: readonly KernelConfig[] = [
   { kernelName: S4_RELU_GRAD, backendName: 'wasm', kernelFunc: reluGradKernel },
 ];
 
-const s4ReluGradConfig: GradConfig = {
-  kernelName: Relu,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved) => {
-    const [x] = saved as [Tensor];
-    return { x: () => engine().runKernel(S4_RELU_GRAD, { dy: dy as Tensor, x }) as Tensor };
-  },
-};
+/** Our gradient of `Relu`, remembering tfjs's (for backends without our kernel, and `'tfjs'`). */
+interface ReluGradConfig extends GradConfig {
+  s4Replaces: GradConfig;
+}
 
-let tfjsReluGrad: GradConfig | undefined;
+function s4ReluGradConfig(tfjs: GradConfig): ReluGradConfig {
+  return {
+    kernelName: Relu,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      // A gradient is registered for every backend: where ours has no kernel (webgl, …), tfjs's.
+      if (getKernel(S4_RELU_GRAD, getBackend()) === undefined) {
+        return tfjs.gradFunc(dy, saved, attrs);
+      }
+      const [x] = saved as [Tensor];
+      return { x: () => engine().runKernel(S4_RELU_GRAD, { dy: dy as Tensor, x }) as Tensor };
+    },
+    s4Replaces: tfjs,
+  };
+}
 
 /** Makes S4's kernel (true) or tfjs's composition (false) the gradient of `Relu`. */
 export function useS4ReluGrad(enabled: boolean): void {
-  const current = getGradient(Relu);
-  if (current !== undefined && current !== s4ReluGradConfig) tfjsReluGrad = current;
-  const wanted = enabled ? s4ReluGradConfig : tfjsReluGrad;
-  if (wanted !== undefined && wanted !== current) registerGradient(wanted);
+  const current = getGradient(Relu) as ReluGradConfig | undefined;
+  if (current === undefined) return; // tfjs's gradients are not registered: nothing to replace
+  const tfjs = current.s4Replaces ?? current;
+  if (enabled && current.s4Replaces === undefined) registerGradient(s4ReluGradConfig(tfjs));
+  if (!enabled && current !== tfjs) registerGradient(tfjs);
 }

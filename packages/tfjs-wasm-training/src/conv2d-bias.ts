@@ -16,16 +16,16 @@ import {
   type GradConfig,
   getGradient,
   type NamedAttrMap,
-  registerGradient,
   reshape,
   sum,
   type Tensor,
   type Tensor1D,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
-import { s4KernelSwitch } from './kernel-switch';
+import { s4KernelsActive } from './active';
 
-const conv2dBiasGrad: GradConfig = {
+/** S4's gradient of `FusedConv2D` (conv + bias), registered by `registerWasmTrainingKernels`. */
+export const conv2dBiasGrad: GradConfig = {
   kernelName: FusedConv2D,
   inputsToSave: ['x', 'filter'],
   gradFunc: (dy, saved, attrs) => {
@@ -62,9 +62,10 @@ export function conv2dWithBias(
   strides: [number, number],
   pad: Conv2dPadding,
 ): Tensor4D {
-  // With S4's kernels off (benchmarks of stock tfjs), the stock composition.
-  if (!s4KernelSwitch.enabled) return add(conv2d(x, filter, strides, pad), bias);
-  if (getGradient(FusedConv2D) !== conv2dBiasGrad) registerGradient(conv2dBiasGrad);
+  // Without S4's kernels (tfjs's stock ones, or another backend), the stock composition.
+  if (!s4KernelsActive() || getGradient(FusedConv2D) !== conv2dBiasGrad) {
+    return add(conv2d(x, filter, strides, pad), bias);
+  }
   const attrs = {
     strides,
     pad,

@@ -16,22 +16,19 @@ import {
   customGrad,
   engine,
   type GradSaveFunc,
-  getBackend,
-  getKernel,
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
   moments,
   mul,
   type NamedAttrMap,
-  registerKernel,
   rsqrt,
   sub,
   type Tensor,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { s4KernelsActive } from './active';
 import { batchNormTrainGradWasm, batchNormTrainWasm } from './batch-norm-train-wasm';
-import { s4KernelSwitch } from './kernel-switch';
 import { runTypedArrayKernel } from './typed-array-kernel';
 
 export const S4_BATCH_NORM_TRAIN = 'S4BatchNormTrain';
@@ -154,8 +151,8 @@ export interface BatchNormBatchStats {
 /**
  * Training-mode batch norm over every axis but the last: one fused kernel forward, one
  * backward (gradients for x, γ and β). `onBatchStats` receives the batch statistics inside the
- * forward (for running-statistics updates; they are not on the gradient tape). Runs on the
- * wasm and cpu backends.
+ * forward (for running-statistics updates; they are not on the gradient tape). Where S4's
+ * kernels are not registered for the active backend, the same computation from tfjs ops.
  */
 export function batchNormTrainFused(
   x: Tensor,
@@ -164,13 +161,7 @@ export function batchNormTrainFused(
   eps: number,
   onBatchStats?: (stats: BatchNormBatchStats) => void,
 ): Tensor {
-  if (!s4KernelSwitch.enabled) return batchNormTrainTfjsOps(x, gamma, beta, eps, onBatchStats);
-  // initBackend registers these; registering here too keeps the function usable on its own.
-  if (getKernel(S4_BATCH_NORM_TRAIN, getBackend()) === undefined) {
-    for (const config of batchNormTrainKernelConfigs) {
-      if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-    }
-  }
+  if (!s4KernelsActive()) return batchNormTrainTfjsOps(x, gamma, beta, eps, onBatchStats);
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [input, g, b, save] = args as [Tensor, Tensor, Tensor, GradSaveFunc];
     const [y, mean, variance, invStd, xHat] = engine().runKernel(

@@ -52,6 +52,12 @@ export interface WinogradFilterGradOps {
   ): void;
 }
 
-export function winogradOps(backend: KernelBackend): WinogradOps | undefined {
-  return instantiateOnBackend<WinogradOps>(backend, 'winograd', WASM_BASE64, WASM_RELAXED_BASE64);
+export function winogradOps(backend: KernelBackend, relaxed = true): WinogradOps | undefined {
+  return instantiateOnBackend<WinogradOps>(
+    backend,
+    'winograd',
+    WASM_BASE64,
+    WASM_RELAXED_BASE64,
+    relaxed,
+  );
 }
