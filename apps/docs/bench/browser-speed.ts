@@ -144,7 +144,8 @@ async function layersImagesPerSec(
 
 const train = await loadMnist({ split: 'train' });
 const images = new Float32Array(layersImages * 784);
-for (let i = 0; i < images.length; i++) images[i] = ((train.images[i] ?? 0) / 255 - 0.1307) / 0.3081;
+for (let i = 0; i < images.length; i++)
+  images[i] = ((train.images[i] ?? 0) / 255 - 0.1307) / 0.3081;
 const labels = train.labels.slice(0, layersImages);
 
 const site = await openSite();
