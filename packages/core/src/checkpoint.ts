@@ -4,6 +4,7 @@ import {
   type LayerSpec,
   toArchitecture,
 } from './architecture';
+import { type ReplaceFolderStep, recoverFolder, replaceFolder } from './atomic-folder';
 import { tf } from './backend';
 import { CoreError } from './errors';
 import type { Module } from './nn/module';
@@ -375,41 +376,32 @@ function nodeBuiltins(what: string): { fs: Fs; path: Path } {
 
 /**
  * Writes a checkpoint folder atomically: both files go to a fresh temporary folder next to
- * `dir` (flushed to disk), which then replaces `dir` by rename — a crash leaves either the old
- * checkpoint or the new one, never a mix or a half-written file.
+ * `dir` (flushed to disk), which then replaces `dir` (see `replaceFolder`) — a crash at any
+ * moment leaves the old checkpoint or the new one, complete, which `loadCheckpoint` finds.
+ * `onStep` is for tests that interrupt the save between its steps.
  */
 export async function saveCheckpoint(
   dir: string,
   model: Module,
   content: CheckpointContent,
+  onStep?: (step: ReplaceFolderStep) => void | Promise<void>,
 ): Promise<void> {
   const { fs, path } = nodeBuiltins('saveCheckpoint');
   const { json, weights } = await encodeCheckpoint(model, content);
-  const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  await fs.mkdir(parent, { recursive: true });
-  const temp = await fs.mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
-  try {
-    await writeDurably(fs, path.join(temp, WEIGHTS_BIN), weights);
-    await writeDurably(
-      fs,
-      path.join(temp, MODEL_JSON),
-      new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`),
-    );
-    const previous = `${temp}.previous`;
-    let hadPrevious = false;
-    try {
-      await fs.rename(target, previous);
-      hadPrevious = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await fs.rename(temp, target);
-    if (hadPrevious) await fs.rm(previous, { recursive: true, force: true });
-  } catch (error) {
-    await fs.rm(temp, { recursive: true, force: true });
-    throw error;
-  }
+  await replaceFolder(
+    fs,
+    path,
+    path.resolve(dir),
+    async (temp) => {
+      await writeDurably(fs, path.join(temp, WEIGHTS_BIN), weights);
+      await writeDurably(
+        fs,
+        path.join(temp, MODEL_JSON),
+        new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`),
+      );
+    },
+    onStep,
+  );
 }
 
 async function writeDurably(fs: Fs, file: string, data: Uint8Array): Promise<void> {
@@ -432,6 +424,8 @@ export async function loadCheckpoint(
   options: DecodeOptions = {},
 ): Promise<LoadedCheckpoint> {
   const { fs, path } = nodeBuiltins('loadCheckpoint');
+  // A save cut short by a crash leaves the complete checkpoint under a hidden name; put it back.
+  await recoverFolder(fs, path, path.resolve(dir)).catch(() => {});
   const read = async (name: string): Promise<Uint8Array> => {
     try {
       return new Uint8Array(await fs.readFile(path.join(dir, name)));

@@ -2,6 +2,7 @@ export type { BatchNormBatchStats, WasmTrainingOptions } from '@s4/tfjs-wasm-tra
 export { batchNormTrainFused, S4_WASM_KERNEL_NAMES } from '@s4/tfjs-wasm-training';
 export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
 export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
+export type { ReplaceFolderStep } from './atomic-folder';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
 export { initBackend, tf } from './backend';
 export type {
