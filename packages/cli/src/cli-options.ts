@@ -11,6 +11,18 @@ export function integerAtLeast(min: number): (value: string) => number {
   };
 }
 
+/** Commander parser for an integer in `[min, max]`; `why` says where the upper bound comes from. */
+export function integerBetween(min: number, max: number, why: string): (value: string) => number {
+  const atLeast = integerAtLeast(min);
+  return (value: string) => {
+    const n = atLeast(value);
+    if (n > max) {
+      throw new InvalidArgumentError(`expected an integer ≤ ${max} (${why}), found "${value}"`);
+    }
+    return n;
+  };
+}
+
 /** Commander parser for a finite number > 0. */
 export function positiveNumber(value: string): number {
   const n = Number(value);

@@ -1,3 +1,15 @@
+let onClosed: (() => void) | undefined;
+let outputClosed = false;
+
+/**
+ * Lets a long command (`s4 train | head`) finish its work — save a checkpoint — when its reader
+ * goes away, instead of exiting at once; later writes to the closed stdout are dropped.
+ * `undefined` restores the default.
+ */
+export function whenOutputCloses(handler: (() => void) | undefined): void {
+  onClosed = handler;
+}
+
 /**
  * What `s4` does when writing its output fails.
  *
@@ -12,6 +24,12 @@
  */
 export function handleOutputErrors(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (outputClosed) return;
+    if (error.code === 'EPIPE' && onClosed) {
+      outputClosed = true;
+      onClosed();
+      return;
+    }
     if (error.code === 'EPIPE') process.exit(0);
     process.stderr.write(`error: cannot write to stdout: ${error.message}\n`);
     process.exit(1);

@@ -1,3 +1,5 @@
+import { CoreError } from '@s4/core';
+import { MnistDataError } from '@s4/mnist-data';
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
 import { register as registerBench } from './commands/bench';
@@ -36,7 +38,21 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and resolves to the exit code: 0 ok, 1 failure, 2 bad usage. */
+/**
+ * Whether an error from a library means the input was bad (a file or an argument), not that s4
+ * or the network failed: such errors exit with 2, like bad usage, whichever command met them.
+ */
+function isBadInput(error: unknown): boolean {
+  // Every mirror failing is the network's fault, not the input's.
+  if (error instanceof MnistDataError) return error.code !== 'ALL_MIRRORS_FAILED';
+  return error instanceof CoreError && !['NON_FINITE_LOSS', 'WORKER_FAILED'].includes(error.code);
+}
+
+/**
+ * Runs the CLI and resolves to the exit code: 0 ok, 1 failure, 2 bad usage or bad input
+ * (arguments, files), 128 + the signal's number when training was stopped by one
+ * (130 Ctrl-C, 143 SIGTERM, 141 a closed output pipe) after saving a checkpoint.
+ */
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -48,8 +64,8 @@ export async function run(argv: string[]): Promise<number> {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
       return ok.includes(error.code) ? 0 : 2;
     }
-    if (error instanceof UsageError) {
-      console.error(`error: ${error.message}`);
+    if (error instanceof UsageError || isBadInput(error)) {
+      console.error(`error: ${(error as Error).message}`);
       return 2;
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,6 +9,8 @@ import { runTraining, type TrainingRunResult } from './training-run';
 export interface SeedsRunOptions {
   /** The folder holding `seed-<n>/` run folders and the summary files. */
   out: string;
+  /** Replace the content of a non-empty `out`. */
+  overwrite?: boolean | undefined;
   signal?: AbortSignal | undefined;
   stdout?: NodeJS.WriteStream;
 }
@@ -24,15 +26,35 @@ export async function trainSeeds(
   options: SeedsRunOptions,
 ): Promise<TrainingRunResult> {
   const stdout = options.stdout ?? process.stdout;
-  const folder = new RunFolder(options.out);
-  await folder.create();
+  const folder = await RunFolder.open(options.out, {
+    mode: 'new',
+    overwrite: options.overwrite,
+    flag: '--out',
+  });
+  try {
+    const result = await trainEachSeed(folder, config, seeds, stdout, options.signal);
+    await folder.close();
+    return result;
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  }
+}
+
+async function trainEachSeed(
+  folder: RunFolder,
+  config: TrainConfig,
+  seeds: readonly number[],
+  stdout: NodeJS.WriteStream,
+  signal: AbortSignal | undefined,
+): Promise<TrainingRunResult> {
   const done: Array<{ seed: number; dir: string; metrics: EpochMetrics[] }> = [];
   for (const [i, seed] of seeds.entries()) {
     stdout.write(`\n=== Seed ${seed} (${i + 1} of ${seeds.length}) ===\n`);
     const dir = `seed-${seed}`;
     const result = await runTraining(
       { ...config, seed },
-      { out: join(folder.dir, dir), signal: options.signal, stdout },
+      { out: join(folder.dir, dir), signal, stdout },
     );
     if (result.status === 'aborted') {
       return { status: 'aborted', metrics: result.metrics, out: folder.dir };

@@ -23,13 +23,19 @@ import {
 import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';
 import { digitGridSvg } from './digit-grid';
 import type { EpochMetrics } from './epoch-metrics';
+import { UsageError } from './errors';
 import { EpochProgressBar } from './progress-bar';
+import { checkResumable } from './run-config';
 import { RunFolder, readMetrics } from './run-folder';
 import type { TrainConfig } from './train-config';
 
 export interface TrainingRunOptions {
-  /** The run folder (created if needed). */
+  /** The run folder (created if needed; refused when it holds another run, see RunFolder). */
   out: string;
+  /** Continue the run in `out` (`resumeFrom` is its `last/`) instead of starting a new one. */
+  continueRun?: boolean;
+  /** Replace the content of a non-empty `out` (a new run only). */
+  overwrite?: boolean;
   /** Continue from this training checkpoint (a run's `last/` folder). */
   resumeFrom?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -58,9 +64,30 @@ export async function runTraining(
   options: TrainingRunOptions,
 ): Promise<TrainingRunResult> {
   const stdout = options.stdout ?? process.stdout;
+  const run = await RunFolder.open(options.out, {
+    mode: options.continueRun ? 'resume' : 'new',
+    overwrite: options.overwrite,
+    flag: options.continueRun ? '--resume' : '--out',
+  });
+  try {
+    const result = await trainInFolder(run, config, options, stdout);
+    // Interrupted before the first step: nothing to keep.
+    if (result.status === 'aborted' && !run.wrote) await run.abandon();
+    else await run.close();
+    return result;
+  } catch (error) {
+    await run.abandon();
+    throw error;
+  }
+}
+
+async function trainInFolder(
+  run: RunFolder,
+  config: TrainConfig,
+  options: TrainingRunOptions,
+  stdout: NodeJS.WriteStream,
+): Promise<TrainingRunResult> {
   const say = (line: string) => stdout.write(`${line}\n`);
-  const run = new RunFolder(options.out);
-  await run.create();
   const zoo = config.architecture
     ? {
         name: config.model,
@@ -75,6 +102,12 @@ export async function runTraining(
     loadMnist({ split: 'test', limit: config.testLimit }),
   ]);
 
+  if (config.batchSize > train.count) {
+    throw new UsageError(
+      `--batch-size ${config.batchSize}: expected at most the ${train.count} training images of this run`,
+    );
+  }
+
   let model: Module;
   let resume: TrainingState | undefined;
   let releaseResume = () => {};
@@ -83,6 +116,13 @@ export async function runTraining(
     model = loaded.model;
     resume = loaded.state;
     releaseResume = () => loaded.dispose();
+    try {
+      checkResumable(resume, config, options.resumeFrom);
+    } catch (error) {
+      releaseResume();
+      model.dispose();
+      throw error;
+    }
   } else {
     model = fromArchitecture(zoo.architecture, { seed: config.seed });
   }
@@ -99,19 +139,34 @@ export async function runTraining(
   ];
   say(table.trimEnd());
   for (const line of header) say(line);
-  await run.writeText('summary.txt', table);
-  await run.log(
-    `# ${new Date().toISOString()} s4 train ${JSON.stringify(config)}`,
-    ...table.trimEnd().split('\n'),
-    ...header,
-  );
+  // The folder is written once training has really started: a run that fails before (a bad
+  // checkpoint, a schedule that cannot be built) leaves it as it was.
+  let started = false;
+  const start = async () => {
+    if (started) return;
+    started = true;
+    await run.writeText('summary.txt', table);
+    await run.log(
+      `# ${new Date().toISOString()} s4 train ${JSON.stringify(config)}`,
+      ...table.trimEnd().split('\n'),
+      ...header,
+    );
+  };
 
-  const optimizer = createOptimizer(config.optimizer, model);
-  const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
-  const scheduler = createScheduler(config.scheduler, optimizer, {
-    epochs: config.epochs,
-    stepsPerEpoch,
-  });
+  let optimizer: ReturnType<typeof createOptimizer>;
+  let scheduler: ReturnType<typeof createScheduler>;
+  try {
+    optimizer = createOptimizer(config.optimizer, model);
+    const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
+    scheduler = createScheduler(config.scheduler, optimizer, {
+      epochs: config.epochs,
+      stepsPerEpoch,
+    });
+  } catch (error) {
+    releaseResume();
+    model.dispose();
+    throw error;
+  }
   const metadata = { model: config.model, config, createdBy: '@s4/cli s4 train' };
   const sessionStart = performance.now();
   // Wall time of earlier sessions: up to the last finished epoch, plus the interrupted epoch's part.
@@ -125,6 +180,7 @@ export async function runTraining(
   // Throughput of the epoch's training steps (fit's epoch seconds also include evaluation).
   let trainImagesPerSec = 0;
   const onEvent = async (event: FitEvent) => {
+    await start();
     if (event.type === 'batchEnd') {
       if (epochSeen === 0) bar.start(event.batches, '', event.batch - 1);
       const size = Math.min(config.batchSize, train.count - (event.batch - 1) * config.batchSize);
@@ -185,6 +241,8 @@ export async function runTraining(
       resume,
       onEvent,
       onCheckpoint: async (state, reason) => {
+        await start();
+        run.markWritten();
         releaseResume();
         releaseResume = () => {};
         await saveTrainingCheckpoint(run.path('last'), model, state, { metadata });
@@ -198,7 +256,9 @@ export async function runTraining(
     releaseResume();
     model.dispose();
   }
-  if (status === 'aborted') {
+  if (status === 'aborted' && !run.wrote) {
+    say('Interrupted before the first step: nothing was saved.');
+  } else if (status === 'aborted') {
     const line = `Interrupted: saved a resumable checkpoint in ${run.path('last')}. Continue with: s4 train --resume ${run.dir}`;
     say(line);
     await run.log(line);

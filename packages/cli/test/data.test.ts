@@ -161,7 +161,7 @@ describe('s4 data info', () => {
     expect(blocks[5]).toBe(Math.floor((5421 / 6742) * 40));
   });
 
-  it('--dir reads that folder; a missing or corrupted file fails with exit 1 and says which', async () => {
+  it('--dir reads that folder; a missing or corrupted file is bad input: exit 2, naming the file', async () => {
     const dir = await scratchDir();
     for (const name of FILES) await copyFile(join(mnistDir, name), join(dir, name));
     const ok = await s4(['data', 'info', '--dir', dir, '--json']);
@@ -172,7 +172,7 @@ describe('s4 data info', () => {
     labels[100] = (labels[100]! + 1) % 10;
     await writeFile(join(dir, 't10k-labels-idx1-ubyte'), labels);
     const bad = await s4(['data', 'info', '--dir', dir]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain(
       `error: ${join(dir, 't10k-labels-idx1-ubyte')}: expected SHA-256 ff7bcfd4`,
@@ -180,7 +180,7 @@ describe('s4 data info', () => {
 
     await rm(join(dir, 'train-images-idx3-ubyte'));
     const missing = await s4(['data', 'info', '--dir', dir]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
       `expected train-images-idx3-ubyte or train-images-idx3-ubyte.gz in ${dir}, found neither`,
     );

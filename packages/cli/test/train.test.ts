@@ -66,7 +66,7 @@ describe('s4 train', () => {
     }, 100);
     const code = await exited;
     clearInterval(poll);
-    expect(stderr).toContain('Stopping after this batch');
+    expect(stderr).toContain('Interrupted (Ctrl-C again to quit now): stopping after this batch');
     expect(code).toBe(130);
     expect(stdout).toContain('Total params: 7,738');
     expect(stdout).toMatch(

@@ -137,7 +137,16 @@ export interface FromArchitectureOptions {
    * (default 0). Irrelevant when the weights are loaded afterwards.
    */
   seed?: number;
+  /**
+   * The most parameters the network may have (default `MAX_PARAMETERS`), checked layer by
+   * layer before anything is allocated: a typo like `outChannels: 1e9` is refused by name
+   * instead of exhausting memory.
+   */
+  maxParameters?: number;
 }
+
+/** 50 million parameters: 200 MB of float32 weights, far beyond any MNIST network. */
+export const MAX_PARAMETERS = 50_000_000;
 
 /**
  * Builds the `Sequential` an architecture describes. Every spec is validated first; errors
@@ -154,10 +163,11 @@ export function fromArchitecture(
     );
   }
   const rng = new Rng(options.seed ?? 0);
+  const budget = { max: options.maxParameters ?? MAX_PARAMETERS, used: 0 };
   const layers: Module[] = [];
   try {
     specs.forEach((spec: unknown, index) => {
-      layers.push(buildLayer(spec, index, rng));
+      layers.push(buildLayer(spec, index, rng, budget));
     });
   } catch (error) {
     for (const layer of layers) layer.dispose();
@@ -166,7 +176,12 @@ export function fromArchitecture(
   return new Sequential(...layers);
 }
 
-function buildLayer(spec: unknown, index: number, rng: Rng): Module {
+function buildLayer(
+  spec: unknown,
+  index: number,
+  rng: Rng,
+  budget: { max: number; used: number },
+): Module {
   const where = `architecture[${index}]`;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new CoreError(
@@ -234,6 +249,15 @@ function buildLayer(spec: unknown, index: number, rng: Rng): Module {
     }
     return v;
   };
+  const spend = (count: number) => {
+    budget.used += count;
+    if (budget.used > budget.max) {
+      throw new CoreError(
+        'BAD_ARCHITECTURE',
+        `${at}: ${count.toLocaleString('en-US')} parameters bring the network to ${budget.used.toLocaleString('en-US')}, over the budget of ${budget.max.toLocaleString('en-US')}; check its sizes`,
+      );
+    }
+  };
   const functional = bool('functional', false);
   const poolPadding = (): 'valid' | 'same' => {
     const v = s.padding ?? 'valid';
@@ -258,10 +282,13 @@ function buildLayer(spec: unknown, index: number, rng: Rng): Module {
           `${at}: "padding" must be "valid", "same" or an integer ≥ 0, got ${describe(padding)}`,
         );
       }
-      return new Conv2d(int('inChannels'), int('outChannels'), pair('kernelSize'), {
+      const [kh, kw] = pair('kernelSize');
+      const bias = bool('bias', true);
+      spend(int('outChannels') * (int('inChannels') * kh * kw + (bias ? 1 : 0)));
+      return new Conv2d(int('inChannels'), int('outChannels'), [kh, kw], {
         stride: pair('stride', [1, 1]),
         padding: padding as Padding,
-        bias: bool('bias', true),
+        bias,
         rng,
       });
     }
@@ -271,11 +298,13 @@ function buildLayer(spec: unknown, index: number, rng: Rng): Module {
         eps: num('eps', 1e-5, (v) => v > 0, 'a number > 0'),
         momentum: num('momentum', 0.1, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
       };
+      spend(4 * int('numFeatures'));
       return type === 'batchnorm2d'
         ? new BatchNorm2d(int('numFeatures'), options)
         : new BatchNorm1d(int('numFeatures'), options);
     }
     case 'linear':
+      spend(int('outFeatures') * (int('inFeatures') + (bool('bias', true) ? 1 : 0)));
       return new Linear(int('inFeatures'), int('outFeatures'), { bias: bool('bias', true), rng });
     case 'maxpool2d':
     case 'avgpool2d': {

@@ -259,6 +259,12 @@ export function decodeCheckpoint(
       for (let i = 0; i < count; i++) {
         values[i] =
           spec.dtype === 'int32' ? view.getInt32(i * 4, true) : view.getFloat32(i * 4, true);
+        if (!Number.isFinite(values[i] as number)) {
+          throw new CoreError(
+            'BAD_CHECKPOINT',
+            `${source}${WEIGHTS_BIN}: tensor "${spec.name}" holds ${values[i]} at index ${i}; weights must be finite numbers`,
+          );
+        }
       }
       const t = tf.tensor(values, spec.shape, spec.dtype);
       created.push(t);
@@ -358,6 +364,56 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 }
 
 type Fs = typeof import('node:fs/promises');
+
+/**
+ * Reads weight file `name` of checkpoint folder `dir` only when it is a regular file inside the
+ * folder of exactly `expectedBytes`: never a link out of the folder, a device (`/dev/zero`), a
+ * FIFO (which would block) or a file of another size.
+ */
+async function readWeightFile(
+  fs: Fs,
+  path: Path,
+  dir: string,
+  name: string,
+  expectedBytes: number,
+): Promise<Uint8Array> {
+  const file = path.join(dir, name);
+  const bad = (found: string) =>
+    new CoreError(
+      'BAD_CHECKPOINT',
+      `${file}: expected a regular file of ${expectedBytes} bytes (as the manifest in ${MODEL_JSON} describes), found ${found}`,
+    );
+  const info = await fs.lstat(file);
+  if (info.isSymbolicLink()) {
+    const [real, folder] = await Promise.all([
+      fs.realpath(file).catch(() => undefined),
+      fs.realpath(dir),
+    ]);
+    if (real === undefined) throw bad('a broken symbolic link');
+    if (path.dirname(real) !== folder) throw bad('a symbolic link out of the checkpoint folder');
+  } else if (!info.isFile()) {
+    throw bad(info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a folder' : 'a device or socket');
+  }
+  // O_NONBLOCK: opening a FIFO swapped in after the check must not block; fstat then refuses it.
+  const { constants } = await import('node:fs');
+  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw bad('something that is not a regular file');
+    if (stat.size !== expectedBytes) {
+      throw new CoreError(
+        'BAD_CHECKPOINT',
+        `${file}: the manifest in ${path.join(dir, MODEL_JSON)} describes ${expectedBytes} bytes but the file has ${stat.size}`,
+      );
+    }
+    const bytes = new Uint8Array(expectedBytes);
+    const { bytesRead } = await handle.read(bytes, 0, expectedBytes, 0);
+    if (bytesRead !== expectedBytes) throw bad(`only ${bytesRead} readable bytes`);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
 type Path = typeof import('node:path');
 
 /** Node's built-ins without a static import, so browser bundles of @s4/core never see `node:*`. */
@@ -404,6 +460,15 @@ export async function saveCheckpoint(
   );
 }
 
+/**
+ * Puts back the complete checkpoint a save cut short by a crash left under a hidden name next
+ * to `dir`, and removes the leftovers (`loadCheckpoint` does this itself). Node only.
+ */
+export async function recoverCheckpoint(dir: string): Promise<void> {
+  const { fs, path } = nodeBuiltins('recoverCheckpoint');
+  await recoverFolder(fs, path, path.resolve(dir));
+}
+
 async function writeDurably(fs: Fs, file: string, data: Uint8Array): Promise<void> {
   const handle = await fs.open(file, 'w');
   try {
@@ -426,10 +491,13 @@ export async function loadCheckpoint(
   const { fs, path } = nodeBuiltins('loadCheckpoint');
   // A save cut short by a crash leaves the complete checkpoint under a hidden name; put it back.
   await recoverFolder(fs, path, path.resolve(dir)).catch(() => {});
-  const read = async (name: string): Promise<Uint8Array> => {
+  const read = async (name: string, expectedBytes?: number): Promise<Uint8Array> => {
     try {
+      if (expectedBytes !== undefined)
+        return await readWeightFile(fs, path, dir, name, expectedBytes);
       return new Uint8Array(await fs.readFile(path.join(dir, name)));
     } catch (error) {
+      if (error instanceof CoreError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
         code === 'ENOENT' ? 'missing' : `unreadable (${code ?? (error as Error).message})`;
@@ -454,9 +522,22 @@ export async function loadCheckpoint(
   const files = new Map<string, Uint8Array>();
   const manifest = (json as { weightsManifest?: unknown })?.weightsManifest;
   if (Array.isArray(manifest)) {
-    for (const group of manifest) {
+    for (const [g, group] of manifest.entries()) {
       const paths = (group as { paths?: unknown })?.paths;
       if (!Array.isArray(paths)) continue;
+      // The bytes the manifest describes: a weight file is read only when it has exactly these.
+      const weights = (group as { weights?: unknown })?.weights;
+      let bytes = 0;
+      if (Array.isArray(weights)) {
+        weights.forEach((w, i) => {
+          const spec = checkWeightSpec(
+            w,
+            `weightsManifest[${g}].weights[${i}]`,
+            (m) => new CoreError('BAD_CHECKPOINT', `${path.join(dir, MODEL_JSON)}: ${m}`),
+          );
+          bytes += spec.shape.reduce((a, b) => a * b, 1) * 4;
+        });
+      }
       for (const p of paths) {
         // Only plain file names inside the folder: a manifest must not reach elsewhere.
         if (typeof p !== 'string' || p !== path.basename(p) || p === '..' || p === '.') {
@@ -465,7 +546,7 @@ export async function loadCheckpoint(
             `${path.join(dir, MODEL_JSON)}: weight file ${JSON.stringify(p)} must be a plain file name in the folder`,
           );
         }
-        if (!files.has(p)) files.set(p, await read(p));
+        if (!files.has(p)) files.set(p, await read(p, paths.length === 1 ? bytes : undefined));
       }
     }
   }

@@ -1,7 +1,7 @@
 export type { BatchNormBatchStats, WasmTrainingOptions } from '@s4/tfjs-wasm-training';
 export { batchNormTrainFused, S4_WASM_KERNEL_NAMES } from '@s4/tfjs-wasm-training';
 export type { FromArchitectureOptions, LayerSpec, LayerType } from './architecture';
-export { fromArchitecture, LAYER_TYPES, toArchitecture } from './architecture';
+export { fromArchitecture, LAYER_TYPES, MAX_PARAMETERS, toArchitecture } from './architecture';
 export type { ReplaceFolderStep } from './atomic-folder';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
 export { initBackend, tf } from './backend';
@@ -20,6 +20,7 @@ export {
   encodeCheckpoint,
   loadCheckpoint,
   MODEL_JSON,
+  recoverCheckpoint,
   saveCheckpoint,
   WEIGHTS_BIN,
 } from './checkpoint';

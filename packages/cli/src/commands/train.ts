@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import type { BackendName } from '@s4/core';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type BackendName, recoverCheckpoint } from '@s4/core';
 import {
   DEFAULT_MODEL,
   type OptimizerName,
@@ -9,9 +9,10 @@ import {
   type SchedulerRecipe,
 } from '@s4/models';
 import type { Command } from 'commander';
-import { integerAtLeast, oneOf, positiveNumber, seedList } from '../cli-options';
+import { integerAtLeast, integerBetween, oneOf, positiveNumber, seedList } from '../cli-options';
 import { UsageError } from '../errors';
 import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
+import { whenOutputCloses } from '../output-errors';
 import { readRunConfig } from '../run-config';
 import { trainSeeds } from '../seeds-run';
 import type { TrainConfig } from '../train-config';
@@ -33,7 +34,13 @@ interface TrainOptions {
   backend: BackendName;
   out?: string;
   resume?: string;
+  overwrite?: boolean;
 }
+
+/** MNIST's training set: no batch can be larger. */
+const TRAINING_IMAGES = 60_000;
+/** Data-parallel workers beyond a few per core only cost memory (each holds a model copy). */
+const MAX_WORKERS = availableParallelism() * 2;
 
 /** A scheduler named on the command line, with PyTorch-like defaults for its settings. */
 function schedulerFor(name: SchedulerName, recipe: SchedulerRecipe): SchedulerRecipe {
@@ -103,7 +110,11 @@ export function register(program: Command): void {
     )
     .option('-m, --model <name|file>', MODEL_OPTION_HELP, DEFAULT_MODEL)
     .option('-e, --epochs <n>', "epochs (default: the model's recipe)", integerAtLeast(1))
-    .option('-b, --batch-size <n>', 'images per optimizer step', integerAtLeast(1))
+    .option(
+      '-b, --batch-size <n>',
+      'images per optimizer step',
+      integerBetween(1, TRAINING_IMAGES, 'the size of the MNIST training set'),
+    )
     .option('--lr <x>', 'learning rate (the peak for onecycle)', positiveNumber)
     .option('--optimizer <name>', 'sgd, adam or adamw', oneOf(['sgd', 'adam', 'adamw'] as const))
     .option(
@@ -128,23 +139,29 @@ export function register(program: Command): void {
     .option(
       '--workers <n>',
       'data-parallel workers (default: the number of cores)',
-      integerAtLeast(1),
+      integerBetween(1, MAX_WORKERS, `two per core on this machine`),
     )
     .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
     .option('-o, --out <dir>', 'run folder (default runs/<model>-<timestamp>)')
     .option('--resume <dir>', 'continue an interrupted run (its folder, or a checkpoint folder)')
+    .option('--overwrite', 'replace the content of a non-empty --out folder (a finished run)')
     .action(async (options: TrainOptions, command: Command) => {
       const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write(
-          '\nStopping after this batch to save a checkpoint (Ctrl-C again to quit now)…\n',
-        );
+      // Exit status of an interrupted run: 128 + the signal's number, as shells report it.
+      let interruptedStatus = 130;
+      const stop = (status: number, why: string) => {
+        if (controller.signal.aborted) process.exit(status);
+        interruptedStatus = status;
+        process.stderr.write(`\n${why}: stopping after this batch to save a checkpoint…\n`);
         controller.abort();
       };
+      const onSigint = () => stop(130, 'Interrupted (Ctrl-C again to quit now)');
+      const onSigterm = () => stop(143, 'Terminated (SIGTERM again to quit now)');
+      const onOutputClosed = () => stop(141, 'The output was closed (a pipe reader exited)');
       let config: TrainConfig;
       let out: string;
       let resumeFrom: string | undefined;
+      let continueRun = false;
       if (options.resume) {
         const given = RUN_SHAPING.filter((key) => command.getOptionValueSource(key) === 'cli');
         if (given.length > 0) {
@@ -152,17 +169,20 @@ export function register(program: Command): void {
             `--resume continues a run with its own settings; drop ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`,
           );
         }
-        resumeFrom = await locateCheckpoint(options.resume);
+        const located = await locateCheckpoint(options.resume);
+        resumeFrom = located.checkpoint;
         const saved = await readRunConfig(resumeFrom);
         config = {
           ...saved,
-          workers: options.workers ?? saved.workers,
+          workers: options.workers ?? Math.min(saved.workers, MAX_WORKERS),
           backend:
             command.getOptionValueSource('backend') === 'cli' ? options.backend : saved.backend,
         };
-        out =
-          options.out ??
-          (resumeFrom === options.resume ? join(options.resume, '..') : options.resume);
+        // A run folder continues in place; a checkpoint folder (e.g. a run's best/) starts a
+        // new run folder, so the run it came from is never written to.
+        out = options.out ?? located.runFolder ?? join('runs', `${config.model}-${timestamp()}`);
+        continueRun =
+          located.runFolder !== undefined && resolve(out) === resolve(located.runFolder);
       } else {
         if (options.seeds && options.seed !== undefined) {
           throw new UsageError('--seed and --seeds exclude each other; give the seeds to --seeds');
@@ -173,26 +193,64 @@ export function register(program: Command): void {
           join('runs', `${config.model}-${options.seeds ? 'seeds-' : ''}${timestamp()}`);
       }
       process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigterm);
+      whenOutputCloses(onOutputClosed);
       try {
         const result = options.seeds
-          ? await trainSeeds(config, options.seeds, { out, signal: controller.signal })
-          : await runTraining(config, { out, resumeFrom, signal: controller.signal });
-        if (result.status === 'aborted') process.exitCode = 130;
+          ? await trainSeeds(config, options.seeds, {
+              out,
+              overwrite: options.overwrite,
+              signal: controller.signal,
+            })
+          : await runTraining(config, {
+              out,
+              resumeFrom,
+              continueRun,
+              overwrite: options.overwrite,
+              signal: controller.signal,
+            });
+        if (result.status === 'aborted') process.exitCode = interruptedStatus;
+        if (result.status === 'aborted' && interruptedStatus === 141) {
+          // stdout is gone: say where the checkpoint is on stderr.
+          process.stderr.write(
+            `Saved a resumable checkpoint in ${join(result.out, 'last')}; continue with: s4 train --resume ${result.out}\n`,
+          );
+        }
       } finally {
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
+        whenOutputCloses(undefined);
       }
     });
 }
 
-/** `dir/last` when `dir` is a run folder, `dir` itself when it is a checkpoint folder. */
-async function locateCheckpoint(dir: string): Promise<string> {
+/**
+ * The checkpoint `--resume dir` names: `dir/last` of a run folder, or `dir` itself when it is a
+ * checkpoint folder — then `runFolder` is its parent only when `dir` is that run's `last/`.
+ */
+async function locateCheckpoint(
+  dir: string,
+): Promise<{ checkpoint: string; runFolder: string | undefined }> {
   const exists = async (path: string) =>
     access(path).then(
       () => true,
       () => false,
     );
-  if (await exists(join(dir, 'model.json'))) return dir;
-  if (await exists(join(dir, 'last', 'model.json'))) return join(dir, 'last');
+  if (dir.trim() === '') {
+    throw new UsageError('--resume: expected a run folder or a checkpoint folder, found ""');
+  }
+  // A crash during a save may have left last/ under a hidden name: loading puts it back.
+  await recoverCheckpoint(join(dir, 'last'));
+  await recoverCheckpoint(dir);
+  if (await exists(join(dir, 'model.json'))) {
+    const parent = dirname(resolve(dir));
+    const isLast =
+      basename(resolve(dir)) === 'last' && (await exists(join(parent, 'metrics.jsonl')));
+    return { checkpoint: dir, runFolder: isLast ? parent : undefined };
+  }
+  if (await exists(join(dir, 'last', 'model.json'))) {
+    return { checkpoint: join(dir, 'last'), runFolder: dir };
+  }
   throw new UsageError(
     `--resume ${dir}: expected a run folder with last/model.json or a checkpoint folder with model.json, found neither`,
   );
