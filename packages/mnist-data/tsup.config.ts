@@ -1,8 +1,12 @@
 import { defineConfig } from 'tsup';
 
+// @s4/runtime (Rng, atomic writes) is bundled, so the package installs alone with no dependencies.
+const noExternal = ['@s4/runtime'];
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
+    noExternal,
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -16,6 +20,7 @@ export default defineConfig([
   {
     // No Node built-ins here: a test builds it and checks that it imports nothing.
     entry: { browser: 'src/browser.ts' },
+    noExternal,
     format: ['esm'],
     dts: true,
     sourcemap: true,

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,19 +12,6 @@ export const publicGeneratedDir = join(docsRoot, 'public', 'generated');
 
 /** Where the repository's files are browsable, for links out of generated pages. */
 export const repoBlobUrl = 'https://github.com/s4-ml/s4/blob/main/';
-
-/** Writes through a temporary file and a rename, so an interrupted build leaves no half file. */
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Escapes text for a markdown table cell or paragraph that VitePress compiles as a Vue template. */
 export function escapeMarkdown(text: string): string {

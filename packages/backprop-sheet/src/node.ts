@@ -1,4 +1,4 @@
-// Node-only entry (`@s4/backprop-sheet/node`): native PNG rendering and file writing.
+// Node-only entry (`@s4/backprop-sheet/node`): native PNG rendering and output files.
 export {
   CHART_FILE_STEM,
   OUTPUT_FORMATS,
@@ -6,4 +6,3 @@ export {
   renderOutputFiles,
 } from './output-files';
 export { type PngOptions, renderPng } from './png';
-export { writeFileAtomic } from './write-atomic';

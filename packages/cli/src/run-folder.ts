@@ -3,7 +3,7 @@ import { appendFile, open, readdir, readFile, rm, unlink } from 'node:fs/promise
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderPng } from '@s4/backprop-sheet/node';
-import { writeFileAtomic } from '@s4/mnist-data';
+import { writeFileAtomic } from '@s4/runtime/node';
 import type { EpochMetrics } from './epoch-metrics';
 import { UsageError } from './errors';
 import { describeFsError, makeFolder, removeCreated } from './output-folder';

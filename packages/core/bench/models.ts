@@ -17,7 +17,7 @@ import {
   ReLU,
   Sequential,
 } from '@s4/core';
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 
 export type BenchModelName = 'seed-arch1' | 'seed-arch2' | 's4';
 export const BENCH_MODELS: readonly BenchModelName[] = ['seed-arch1', 'seed-arch2', 's4'];

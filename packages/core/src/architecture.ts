@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { CoreError } from './errors';
 import { AvgPool2d } from './nn/avg-pool-2d';
 import { BatchNorm } from './nn/batch-norm';

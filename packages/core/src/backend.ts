@@ -25,6 +25,7 @@
  * (COOP/COEP headers), which takes the threaded one (see `BackendOptions.threads`). In Node nothing needs configuring: the binaries are read from the installed
  * `@tensorflow/tfjs-backend-wasm` package.
  */
+import { nodeBuiltin } from '@s4/runtime';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -76,15 +77,10 @@ const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu'];
 // we reference a value from it to keep the module in every bundle.
 const cpuBackendClass: unknown = MathBackendCPU;
 
-/** Node's `module` built-in without a static import, so browser bundles never see `node:*`. */
-function nodeModuleBuiltin(): typeof import('node:module') | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
-}
-
 /** The folder of the installed wasm backend's binaries, when running in Node. */
 function nodeWasmFolder(): string | undefined {
-  const nodeModule = nodeModuleBuiltin();
+  // Through nodeBuiltin, so browser bundles never see `node:*`.
+  const nodeModule = nodeBuiltin('node:module');
   if (nodeModule === undefined) return undefined;
   // Resolving from this module keeps working from the source, the built dist and a user's
   // node_modules, since @tensorflow/tfjs-backend-wasm is a dependency of @s4/core.

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from '@s4/runtime';
 import {
   type FromArchitectureOptions,
   fromArchitecture,
@@ -6,6 +7,7 @@ import {
 } from './architecture';
 import { type ReplaceFolderStep, recoverFolder, replaceFolder } from './atomic-folder';
 import { tf } from './backend';
+import type { Normalization } from './data/normalization';
 import { CoreError } from './errors';
 import type { Module } from './nn/module';
 import type { Sequential } from './nn/sequential';
@@ -31,12 +33,6 @@ export const CHECKPOINT_FORMAT = 's4-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-/** The input normalisation the network was trained with: `x = (pixel/255 − mean) / std`. */
-export interface Normalization {
-  mean: number;
-  std: number;
-}
 
 export interface WeightSpec {
   name: string;
@@ -417,10 +413,9 @@ async function readWeightFile(
 type Path = typeof import('node:path');
 
 /** Node's built-ins without a static import, so browser bundles of @s4/core never see `node:*`. */
-function nodeBuiltins(what: string): { fs: Fs; path: Path } {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = proc?.getBuiltinModule?.('node:fs/promises') as Fs | undefined;
-  const path = proc?.getBuiltinModule?.('node:path') as Path | undefined;
+function nodeBuiltins(what: string) {
+  const fs = nodeBuiltin('node:fs/promises');
+  const path = nodeBuiltin('node:path');
   if (!fs || !path) {
     throw new CoreError(
       'BAD_ARGUMENT',
@@ -469,7 +464,11 @@ export async function recoverCheckpoint(dir: string): Promise<void> {
   await recoverFolder(fs, path, path.resolve(dir));
 }
 
-async function writeDurably(fs: Fs, file: string, data: Uint8Array): Promise<void> {
+async function writeDurably(
+  fs: typeof import('node:fs/promises'),
+  file: string,
+  data: Uint8Array,
+): Promise<void> {
   const handle = await fs.open(file, 'w');
   try {
     await handle.writeFile(data);

@@ -6,15 +6,15 @@ import { batchToTensors } from './data/to-tensors';
 import { CoreError } from './errors';
 import { type Evaluation, evaluate } from './evaluate';
 import type { LossKind } from './losses';
+import { flatLayout } from './nn/flat-state';
 import type { Module } from './nn/module';
-import type { Optimizer, OptimizerState } from './optim/optimizer';
-import { flatLayout } from './parallel/flat-state';
+import type { Optimizer } from './optim/optimizer';
 import {
   type FlatGradientResult,
   WorkerPool,
   type WorkerPoolOptions,
 } from './parallel/worker-pool';
-import type { Scheduler, SchedulerState } from './schedulers/scheduler';
+import type { Scheduler } from './schedulers/scheduler';
 import {
   applyGradientsFlat,
   computeGradients,
@@ -22,6 +22,7 @@ import {
   type GradientResult,
   lossKindFor,
 } from './train-step';
+import { checkResume, type EpochSummary, type TrainingState } from './training-state';
 import { yieldToEventLoop } from './yield';
 
 /** Emitted after every optimizer step. Epochs and batches count from 1, for people. */
@@ -48,23 +49,6 @@ export interface BatchEndEvent {
   imagesPerSec: number;
 }
 
-/** One epoch's results (also the entries of `FitResult.history`). */
-export interface EpochSummary {
-  epoch: number;
-  /** Mean training loss per image over the epoch (with augmentation and dropout active). */
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss?: number;
-  testAccuracy?: number;
-  /** Wall time of the epoch's training steps plus its evaluation. */
-  seconds: number;
-  /** Wall time of the training steps alone, and the training throughput it gives. */
-  trainSeconds: number;
-  trainImagesPerSec: number;
-  /** Learning rate at the end of the epoch (after the scheduler's step). */
-  lr: number;
-}
-
 export interface EpochEndEvent extends EpochSummary {
   type: 'epochEnd';
   epochs: number;
@@ -81,30 +65,6 @@ export interface AbortedEvent {
 }
 
 export type FitEvent = BatchEndEvent | EpochEndEvent | AbortedEvent;
-
-/**
- * Everything that, with the model's weights and buffers, continues a run exactly: where it is,
- * the optimizer's and scheduler's state, the model's RNG states and the running epoch totals.
- * Data order and augmentation derive from (seed, epoch, batch), so they need no saved state.
- */
-export interface TrainingState {
-  /** Epoch in progress (0-based) and the next batch in it; after E full epochs: E and 0. */
-  epoch: number;
-  batch: number;
-  /** Optimizer steps taken so far. */
-  step: number;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  /** Its tensors are the optimizer's live state variables: save them before disposing it. */
-  optimizer: OptimizerState;
-  scheduler: SchedulerState | null;
-  /** The model's generators (Dropout masks), from `model.getRngState()`. */
-  modelRng: Record<string, number>;
-  /** Totals of the epoch in progress. */
-  partial: { lossSum: number; correct: number; seen: number; seconds: number };
-  history: EpochSummary[];
-}
 
 export interface FitOptions {
   epochs: number;
@@ -215,24 +175,7 @@ export async function fit(
   const history: EpochSummary[] = [];
   if (options.resume) {
     const r = options.resume;
-    for (const [key, expected] of [
-      ['batchSize', batchSize],
-      ['seed', seed],
-      ['epochs', epochs],
-    ] as const) {
-      if (r[key] !== expected) {
-        throw new CoreError(
-          'BAD_ARGUMENT',
-          `fit resume: the saved run has ${key} ${r[key]} but this one has ${expected}; resume with the same settings`,
-        );
-      }
-    }
-    if ((scheduler === undefined) !== (r.scheduler === null)) {
-      throw new CoreError(
-        'BAD_ARGUMENT',
-        `fit resume: the saved run ${r.scheduler ? `has a ${r.scheduler.kind} scheduler` : 'has no scheduler'} but this one ${scheduler ? 'has one' : 'has none'}; resume with the same settings`,
-      );
-    }
+    checkResume(r, { batchSize, seed, epochs, hasScheduler: scheduler !== undefined });
     optimizer.loadStateDict(r.optimizer);
     if (scheduler && r.scheduler) scheduler.loadStateDict(r.scheduler);
     model.setRngState(r.modelRng);

@@ -10,7 +10,6 @@ export type {
   CheckpointJson,
   DecodeOptions,
   LoadedCheckpoint,
-  Normalization,
   WeightSpec,
 } from './checkpoint';
 export {
@@ -30,8 +29,8 @@ export type { PrepareBatchOptions, PreparedBatch, TrainingBatchesOptions } from 
 export { prepareBatch, prepareEvalBatch, TrainingBatches } from './data/batches';
 export type { ImageDataset } from './data/dataset';
 export { checkDataset, NUM_CLASSES, sliceDataset } from './data/dataset';
-export { MNIST_NORMALIZATION, normalizationTable, normalizePixel } from './data/normalization';
-export { deriveSeed } from './data/seeds';
+export type { Normalization } from './data/normalization';
+export { MNIST_NORMALIZATION, normalizePixels } from './data/normalization';
 export { batchToTensors } from './data/to-tensors';
 export type { CoreErrorCode } from './errors';
 export { CoreError } from './errors';
@@ -41,11 +40,9 @@ export type {
   AbortedEvent,
   BatchEndEvent,
   EpochEndEvent,
-  EpochSummary,
   FitEvent,
   FitOptions,
   FitResult,
-  TrainingState,
 } from './fit';
 export { fit } from './fit';
 export { defaultBias, kaimingUniform } from './init';
@@ -62,6 +59,7 @@ export type { Conv2dOptions, Padding } from './nn/conv2d';
 export { Conv2d } from './nn/conv2d';
 export type { DropoutOptions } from './nn/dropout';
 export { Dropout } from './nn/dropout';
+export type { FlatEntry, FlatLayout } from './nn/flat-state';
 export { Flatten } from './nn/flatten';
 export type { FunctionalOption } from './nn/functional-option';
 export { GlobalAvgPool } from './nn/global-avg-pool';
@@ -88,7 +86,6 @@ export type {
 export { Optimizer } from './optim/optimizer';
 export type { SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
-export type { FlatEntry, FlatLayout } from './parallel/flat-state';
 export type { ParallelWorkerOptions } from './parallel/worker-handler';
 export { serveParallelWorker } from './parallel/worker-handler';
 export type {
@@ -116,7 +113,7 @@ export {
   lossKindFor,
   trainStep,
 } from './train-step';
-export type { LoadedTrainingCheckpoint } from './training-state';
+export type { EpochSummary, LoadedTrainingCheckpoint, TrainingState } from './training-state';
 export {
   loadTrainingCheckpoint,
   saveTrainingCheckpoint,

@@ -1,14 +1,9 @@
 import { tf } from './backend';
 import { CoreError } from './errors';
 import { type LossKind, lossFunction } from './losses';
+import { type FlatLayout, packGradients, readParameters, writeParameters } from './nn/flat-state';
 import type { Module } from './nn/module';
 import type { Optimizer } from './optim/optimizer';
-import {
-  type FlatLayout,
-  packGradients,
-  readParameters,
-  writeParameters,
-} from './parallel/flat-state';
 
 export interface GradientResult {
   /** Mean loss over the batch. */

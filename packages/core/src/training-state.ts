@@ -8,14 +8,78 @@ import {
 } from './checkpoint';
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
 import { CoreError } from './errors';
-import type { EpochSummary, TrainingState } from './fit';
 import type { Module } from './nn/module';
-import type { Hyperparams } from './optim/optimizer';
+import type { Hyperparams, OptimizerState } from './optim/optimizer';
 import type { SchedulerState } from './schedulers/scheduler';
 
 /** Version of the `training` object in model.json, bumped on incompatible changes. */
 export const TRAINING_STATE_VERSION = 1;
 const OPTIMIZER_PREFIX = 'optimizer.';
+
+/** One epoch's results (also the entries of `FitResult.history`). */
+export interface EpochSummary {
+  epoch: number;
+  /** Mean training loss per image over the epoch (with augmentation and dropout active). */
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss?: number;
+  testAccuracy?: number;
+  /** Wall time of the epoch's training steps plus its evaluation. */
+  seconds: number;
+  /** Wall time of the training steps alone, and the training throughput it gives. */
+  trainSeconds: number;
+  trainImagesPerSec: number;
+  /** Learning rate at the end of the epoch (after the scheduler's step). */
+  lr: number;
+}
+
+/**
+ * Everything that, with the model's weights and buffers, continues a run exactly: where it is,
+ * the optimizer's and scheduler's state, the model's RNG states and the running epoch totals.
+ * Data order and augmentation derive from (seed, epoch, batch), so they need no saved state.
+ */
+export interface TrainingState {
+  /** Epoch in progress (0-based) and the next batch in it; after E full epochs: E and 0. */
+  epoch: number;
+  batch: number;
+  /** Optimizer steps taken so far. */
+  step: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Its tensors are the optimizer's live state variables: save them before disposing it. */
+  optimizer: OptimizerState;
+  scheduler: SchedulerState | null;
+  /** The model's generators (Dropout masks), from `model.getRngState()`. */
+  modelRng: Record<string, number>;
+  /** Totals of the epoch in progress. */
+  partial: { lossSum: number; correct: number; seen: number; seconds: number };
+  history: EpochSummary[];
+}
+
+/**
+ * Throws unless `state` was saved by a run with these settings: a resumed run must draw the same
+ * batches (seed, batchSize), run to the same end (epochs) and have the same kind of scheduler.
+ */
+export function checkResume(
+  state: TrainingState,
+  run: { batchSize: number; seed: number; epochs: number; hasScheduler: boolean },
+): void {
+  for (const key of ['batchSize', 'seed', 'epochs'] as const) {
+    if (state[key] !== run[key]) {
+      throw new CoreError(
+        'BAD_ARGUMENT',
+        `fit resume: the saved run has ${key} ${state[key]} but this one has ${run[key]}; resume with the same settings`,
+      );
+    }
+  }
+  if (run.hasScheduler === (state.scheduler === null)) {
+    throw new CoreError(
+      'BAD_ARGUMENT',
+      `fit resume: the saved run ${state.scheduler ? `has a ${state.scheduler.kind} scheduler` : 'has no scheduler'} but this one ${run.hasScheduler ? 'has one' : 'has none'}; resume with the same settings`,
+    );
+  }
+}
 
 /**
  * Splits a `TrainingState` into the checkpoint's JSON `training` object and its extra tensors

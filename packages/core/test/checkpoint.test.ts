@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadMnist, MNIST_MEAN, MNIST_STD, type MnistData, Rng } from '@s4/mnist-data';
+import { loadMnist, MNIST_MEAN, MNIST_STD, type MnistData } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchNorm2d,

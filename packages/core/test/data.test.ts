@@ -1,11 +1,11 @@
-import { type MnistData, normalizePixels, Rng } from '@s4/mnist-data';
+import type { MnistData } from '@s4/mnist-data';
+import { deriveSeed, Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
 import { type AffineParams, affineTransformImage, sampleAffine } from '../src/data/augmentation';
 import { prepareBatch, prepareEvalBatch, TrainingBatches } from '../src/data/batches';
 import { checkDataset, sliceDataset } from '../src/data/dataset';
 import { MNIST_NORMALIZATION } from '../src/data/normalization';
-import { deriveSeed } from '../src/data/seeds';
 import { batchToTensors } from '../src/data/to-tensors';
 import { CoreError } from '../src/errors';
 import { loadSubset } from './mnist';
@@ -32,7 +32,10 @@ describe('prepareBatch', () => {
     expect(batch.size).toBe(4);
     expect(batch.x.length).toBe(4 * PIXELS);
     indices.forEach((index, b) => {
-      const expected = normalizePixels(train.images.subarray(index * PIXELS, (index + 1) * PIXELS));
+      const expected = Float32Array.from(
+        train.images.subarray(index * PIXELS, (index + 1) * PIXELS),
+        (p) => (p / 255 - 0.1307) / 0.3081,
+      );
       expect(sameBytes(batch.x.subarray(b * PIXELS, (b + 1) * PIXELS), expected)).toBe(true);
       expect(batch.labels[b]).toBe(train.labels[index]);
     });

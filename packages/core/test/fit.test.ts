@@ -7,12 +7,16 @@ import { initBackend, tf } from '../src/backend';
 import { TrainingBatches } from '../src/data/batches';
 import { sliceDataset } from '../src/data/dataset';
 import { CoreError } from '../src/errors';
-import { type FitEvent, type FitOptions, fit, type TrainingState } from '../src/fit';
+import { type FitEvent, type FitOptions, fit } from '../src/fit';
 import { Adam } from '../src/optim/adam';
 import { SGD } from '../src/optim/sgd';
 import { OneCycleLR } from '../src/schedulers/one-cycle';
 import { ReduceLROnPlateau } from '../src/schedulers/reduce-lr-on-plateau';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../src/training-state';
+import {
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+  type TrainingState,
+} from '../src/training-state';
 import { loadSubset } from './mnist';
 import { plainNet, tinyNet, weightBytes } from './train-helpers';
 

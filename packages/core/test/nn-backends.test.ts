@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadMnist, MNIST_MEAN, MNIST_STD, Rng } from '@s4/mnist-data';
+import { loadMnist, MNIST_MEAN, MNIST_STD } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/index';
 import { seedArch1 } from './seed-nets';

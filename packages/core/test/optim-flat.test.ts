@@ -1,11 +1,11 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
+import { flatLayout } from '../src/nn/flat-state';
 import { Adam } from '../src/optim/adam';
 import { AdamW } from '../src/optim/adamw';
 import type { FlatSlice, Optimizer } from '../src/optim/optimizer';
 import { SGD } from '../src/optim/sgd';
-import { flatLayout } from '../src/parallel/flat-state';
 import { OneCycleLR } from '../src/schedulers/one-cycle';
 import { applyGradients, applyGradientsFlat, computeGradients } from '../src/train-step';
 import { torchReference } from './torch-reference';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MnistData } from '@s4/mnist-data';
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
 import { CoreError } from '../src/errors';

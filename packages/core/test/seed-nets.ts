@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import {
   BatchNorm1d,
   BatchNorm2d,

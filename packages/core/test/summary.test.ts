@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,

@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import type { tf } from '../src/backend';
 import { BatchNorm2d } from '../src/nn/batch-norm-2d';
 import { Conv2d } from '../src/nn/conv2d';

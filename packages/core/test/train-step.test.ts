@@ -1,5 +1,5 @@
 import type { MnistData } from '@s4/mnist-data';
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
 import { prepareEvalBatch } from '../src/data/batches';

@@ -4,14 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  batches,
-  fetchMnist,
-  loadMnist,
-  mnistPackageDir,
-  normalizePixels,
-  parseIdx,
-} from '../dist/index.js';
+import { batches, fetchMnist, loadMnist, mnistPackageDir, parseIdx } from '../dist/index.js';
 
 async function best(label, runs, fn) {
   let fastest = Number.POSITIVE_INFINITY;
@@ -38,8 +31,6 @@ try {
   const gz = gzipSync(raw);
   await best('parseIdx train images from gzip (node:zlib)', 3, () => parseIdx(gz));
   const train = await loadMnist({ split: 'train', cacheDir });
-  const ms = await best('normalizePixels, 60000 images', 3, () => normalizePixels(train.images));
-  console.log(`${''.padEnd(52)} ${(((train.images.length / ms) * 1e3) / 1e6).toFixed(0)} Mpixel/s`);
   await best('one shuffled epoch of batches of 128', 3, () => {
     let n = 0;
     for (const batch of batches(train, { batchSize: 128, seed: 1 })) n += batch.size;

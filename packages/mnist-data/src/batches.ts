@@ -1,6 +1,6 @@
+import { Rng } from '@s4/runtime';
 import { MnistDataError } from './errors';
 import type { MnistData } from './mnist';
-import { Rng } from './random';
 
 export interface BatchOptions {
   batchSize: number;

@@ -29,7 +29,6 @@ export {
   type MnistData,
   type MnistSource,
 } from './mnist';
-export { MNIST_MEAN, MNIST_STD, type NormalizeOptions, normalizePixels } from './normalize';
 export { oneHot } from './one-hot';
 export { parseIdx } from './parse-idx-browser';
-export { Rng } from './random';
+export { MNIST_MEAN, MNIST_STD } from './statistics';

@@ -1,6 +1,6 @@
 // Node entry (ESM and CJS). The browser entry, browser.ts, exports the same names.
 export { type BatchOptions, batches, type MnistBatch } from './batches';
-export { defaultCacheDir, removeStaleTempFiles, writeFileAtomic } from './cache';
+export { defaultCacheDir } from './cache';
 export {
   MNIST_FILES,
   type MnistFile,
@@ -37,7 +37,6 @@ export {
   type MnistData,
   type MnistSource,
 } from './mnist';
-export { MNIST_MEAN, MNIST_STD, type NormalizeOptions, normalizePixels } from './normalize';
 export { oneHot } from './one-hot';
 export { parseIdx } from './parse-idx-node';
-export { Rng } from './random';
+export { MNIST_MEAN, MNIST_STD } from './statistics';

@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defaultCacheDir, removeStaleTempFiles, writeFileAtomic } from './cache';
+import { removeStaleTempFiles, writeFileAtomic } from '@s4/runtime/node';
+import { defaultCacheDir } from './cache';
 import { MNIST_FILES, type MnistFile, type MnistSplit, mnistFile } from './checksums';
 import { type DownloadProgress, downloadMnistFile } from './download';
 import { MnistDataError } from './errors';

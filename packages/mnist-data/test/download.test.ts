@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { removeStaleTempFiles } from '@s4/runtime/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   classCounts,
@@ -10,7 +11,6 @@ import {
   loadMnist,
   MnistDataError,
   mnistFile,
-  removeStaleTempFiles,
 } from '../src/index';
 import { sha256Hex } from '../src/sha256-node';
 import { readPackageFile, removeScratchDirs, scratchDir } from './helpers';

@@ -1,6 +1,6 @@
 /**
  * Inverted dropout as one kernel per direction, its mask drawn inside the kernel from S4's
- * seeded generator (mulberry32, the `Rng` of @s4/mnist-data) instead of a JS loop that fills an
+ * seeded generator (mulberry32, the `Rng` of @s4/runtime) instead of a JS loop that fills an
  * activation-sized mask, uploads it and multiplies (which cost about as much as the model's
  * convolutions on wasm). The generator is counter-based, so the wasm kernel (simd/dropout.wat)
  * draws four lanes at a time, and the backward pass regenerates the same mask from the same

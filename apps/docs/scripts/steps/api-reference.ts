@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@s4/runtime/node';
 import { Application, LogLevel } from 'typedoc';
-import { docsRoot, generatedDir, repoRoot, writeFileAtomic } from '../paths';
+import { docsRoot, generatedDir, repoRoot } from '../paths';
 
 interface SidebarItem {
   text: string;

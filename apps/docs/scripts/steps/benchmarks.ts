@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generatedDir, repoBlobUrl, repoRoot, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { generatedDir, repoBlobUrl, repoRoot } from '../paths';
 
 /** The benchmarks page body, from the root BENCHMARKS.md (written by the benchmark scripts). */
 export async function writeBenchmarksPage(): Promise<string> {

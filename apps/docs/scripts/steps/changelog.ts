@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import parseChangeset from '@changesets/parse';
-import { generatedDir, repoRoot, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { generatedDir, repoRoot } from '../paths';
 import { rebaseRelativeLinks } from './benchmarks';
 
 /**

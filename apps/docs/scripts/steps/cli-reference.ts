@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { buildProgram } from '@s4/cli';
-import { escapeMarkdown, generatedDir, repoRoot, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { escapeMarkdown, generatedDir, repoRoot } from '../paths';
 
 // commander's types, taken from the CLI itself rather than a second copy of commander.
 type Command = ReturnType<typeof buildProgram>;

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MNIST_FILES } from '@s4/mnist-data';
-import { docsRoot, publicGeneratedDir, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { docsRoot, publicGeneratedDir } from '../paths';
 
 /** URL prefix the demos pass to `loadMnist({ baseUrl })`. */
 export const MNIST_URL_PREFIX = '/generated/mnist/';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publicGeneratedDir, repoRoot, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { publicGeneratedDir, repoRoot } from '../paths';
 
 /** What the demos read from `/generated/weights/index.json`. */
 export interface WeightsIndexEntry {

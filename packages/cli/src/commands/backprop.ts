@@ -7,12 +7,8 @@ import {
   resolveConfig,
   runBackprop,
 } from '@s4/backprop-sheet';
-import {
-  OUTPUT_FORMATS,
-  type OutputFormat,
-  renderOutputFiles,
-  writeFileAtomic,
-} from '@s4/backprop-sheet/node';
+import { OUTPUT_FORMATS, type OutputFormat, renderOutputFiles } from '@s4/backprop-sheet/node';
+import { writeFileAtomic } from '@s4/runtime/node';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 

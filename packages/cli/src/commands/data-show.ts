@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadMnist, type MnistSplit, writeFileAtomic } from '@s4/mnist-data';
+import { loadMnist, type MnistSplit } from '@s4/mnist-data';
+import { writeFileAtomic } from '@s4/runtime/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PNG } from 'pngjs';
 import { type DigitArtStyle, digitArt, digitArtRow } from '../digit-art';

@@ -1,4 +1,4 @@
-import type { Rng } from '@s4/mnist-data';
+import type { Rng } from '@s4/runtime';
 import { CoreError } from '../errors';
 
 /**

@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { deriveSeed, Rng } from '@s4/runtime';
 import { CoreError } from '../errors';
 import {
   type AugmentOptions,
@@ -8,7 +8,7 @@ import {
 } from './augmentation';
 import { checkDataset, type ImageDataset } from './dataset';
 import { MNIST_NORMALIZATION, type Normalization, normalizationTable } from './normalization';
-import { deriveSeed, STREAM_AUGMENT, STREAM_SHUFFLE } from './seeds';
+import { STREAM_AUGMENT, STREAM_SHUFFLE } from './seeds';
 
 /**
  * A batch ready for the model, as plain typed arrays (transferable to a worker): `x` holds

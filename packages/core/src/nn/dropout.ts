@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { dropoutFused } from '@s4/tfjs-wasm-training';
 import { tf } from '../backend';
 import { CoreError } from '../errors';

@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import { tf } from '../backend';
 import { defaultBias, kaimingUniform } from '../init';
 import { Module } from './module';

@@ -2,7 +2,7 @@ import type { LayerSpec } from '../architecture';
 import type { BackendName } from '../backend';
 import type { CoreErrorCode } from '../errors';
 import type { LossKind } from '../losses';
-import type { FlatLayout } from './flat-state';
+import type { FlatLayout } from '../nn/flat-state';
 
 /** Main thread → worker. Every array travels in the transfer list, never per tensor. */
 export type ToWorker =

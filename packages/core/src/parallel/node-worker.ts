@@ -1,4 +1,5 @@
 import type { Worker as NodeWorker } from 'node:worker_threads';
+import { nodeBuiltin } from '@s4/runtime';
 import { CoreError } from '../errors';
 import type { WorkerPort, WorkerPortEvent, WorkerScope } from './worker-port';
 
@@ -7,10 +8,7 @@ import type { WorkerPort, WorkerPortEvent, WorkerScope } from './worker-port';
  * never see `node:*` (they start their workers themselves, see `WorkerPoolOptions.createWorker`).
  */
 export function workerThreads(): typeof import('node:worker_threads') {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:worker_threads') as
-    | typeof import('node:worker_threads')
-    | undefined;
+  const mod = nodeBuiltin('node:worker_threads');
   if (mod === undefined) {
     throw new CoreError(
       'BAD_ARGUMENT',

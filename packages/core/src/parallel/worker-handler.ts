@@ -11,8 +11,6 @@ import { type BackendOptions, initBackend, tf } from '../backend';
 import { batchToTensors } from '../data/to-tensors';
 import { CoreError } from '../errors';
 import { type LossKind, lossPerExample } from '../losses';
-import type { Sequential } from '../nn/sequential';
-import { computeGradients } from '../train-step';
 import {
   assertSameLayout,
   type FlatLayout,
@@ -20,7 +18,9 @@ import {
   packGradients,
   readBuffers,
   writeState,
-} from './flat-state';
+} from '../nn/flat-state';
+import type { Sequential } from '../nn/sequential';
+import { computeGradients } from '../train-step';
 import type { FromWorker, ToWorker } from './messages';
 import type { WorkerScope } from './worker-port';
 

@@ -1,12 +1,9 @@
+import { deriveSeed } from '@s4/runtime';
 import { toArchitecture } from '../architecture';
 import { type BackendName, tf } from '../backend';
 import type { PreparedBatch } from '../data/batches';
-import { deriveSeed } from '../data/seeds';
 import { CoreError } from '../errors';
 import type { LossKind } from '../losses';
-import type { Module } from '../nn/module';
-import type { Optimizer } from '../optim/optimizer';
-import type { GradientResult } from '../train-step';
 import {
   type FlatLayout,
   flatLayout,
@@ -14,7 +11,10 @@ import {
   unpackGradients,
   writeBuffers,
   writeParameters,
-} from './flat-state';
+} from '../nn/flat-state';
+import type { Module } from '../nn/module';
+import type { Optimizer } from '../optim/optimizer';
+import type { GradientResult } from '../train-step';
 import type { FromWorker, ToWorker } from './messages';
 import { startNodeWorker } from './node-worker';
 import { shardBatch } from './shards';

@@ -1,6 +1,6 @@
 import { tf } from '../backend';
 import { CoreError } from '../errors';
-import type { Module } from '../nn/module';
+import type { Module } from './module';
 
 /** One tensor's place in a flat Float32Array. */
 export interface FlatEntry {

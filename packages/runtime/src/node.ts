@@ -1,0 +1,2 @@
+// Node entry: helpers that need the file system.
+export { removeStaleTempFiles, writeFileAtomic } from './write-file-atomic';
