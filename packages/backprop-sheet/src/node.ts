@@ -1,4 +1,4 @@
-// Node-only entry (`@s4/backprop-sheet/node`): native PNG rendering and output files.
+// Node-only entry (`@s4/backprop-sheet/node`): native PNG rendering and writing the output files.
 export {
   CHART_FILE_STEM,
   OUTPUT_FORMATS,
@@ -6,3 +6,4 @@ export {
   renderOutputFiles,
 } from './output-files';
 export { type PngOptions, renderPng } from './png';
+export { writeOutputFiles } from './write-output-files';

@@ -1,5 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import {
   type BackpropConfig,
   BackpropInputError,
@@ -7,8 +6,12 @@ import {
   resolveConfig,
   runBackprop,
 } from '@s4/backprop-sheet';
-import { OUTPUT_FORMATS, type OutputFormat, renderOutputFiles } from '@s4/backprop-sheet/node';
-import { writeFileAtomic } from '@s4/runtime/node';
+import {
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  renderOutputFiles,
+  writeOutputFiles,
+} from '@s4/backprop-sheet/node';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 
@@ -132,8 +135,7 @@ async function backprop(options: BackpropOptions): Promise<void> {
   // Everything is rendered in memory first: a failure leaves the folder untouched.
   const files = await renderOutputFiles(config, formats, runs);
   console.log(compactTable(runs));
-  await mkdir(options.out, { recursive: true });
-  for (const [name, bytes] of files) await writeFileAtomic(join(options.out, name), bytes);
+  await writeOutputFiles(options.out, files);
   console.log(`\nwrote ${files.size} files to ${options.out}: ${[...files.keys()].join(', ')}`);
 }
 
