@@ -5,6 +5,7 @@ import {
   MODEL_JSON,
   WEIGHTS_BIN,
 } from '@s4/core';
+import { nodeBuiltin } from '@s4/runtime';
 import { getZooModel } from './zoo';
 
 /** Where a zoo model's shipped checkpoint lives: `weights/<name>/` inside this package. */
@@ -90,9 +91,7 @@ export async function shippedRun(
   let json: { training?: { history?: Array<{ testAccuracy?: number }> } };
   try {
     if (url.protocol === 'file:') {
-      const fs = (
-        globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-      ).process?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+      const fs = nodeBuiltin('node:fs');
       if (!fs) return undefined;
       json = JSON.parse(fs.readFileSync(fileUrlToPath(url), 'utf8'));
     } else {

@@ -1,4 +1,5 @@
 type Builtins = {
+  'node:fs': typeof import('node:fs');
   'node:fs/promises': typeof import('node:fs/promises');
   'node:path': typeof import('node:path');
   'node:module': typeof import('node:module');
