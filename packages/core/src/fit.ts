@@ -2,27 +2,24 @@ import type { AugmentOptions } from './data/augmentation';
 import { type PreparedBatch, TrainingBatches } from './data/batches';
 import { checkDataset, type ImageDataset } from './data/dataset';
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
-import { batchToTensors } from './data/to-tensors';
 import { CoreError } from './errors';
 import { type Evaluation, evaluate } from './evaluate';
 import type { LossKind } from './losses';
-import { flatLayout } from './nn/flat-state';
 import type { Module } from './nn/module';
 import type { Optimizer } from './optim/optimizer';
-import {
-  type FlatGradientResult,
-  WorkerPool,
-  type WorkerPoolOptions,
-} from './parallel/worker-pool';
+import { WorkerPool, type WorkerPoolOptions } from './parallel/worker-pool';
 import type { Scheduler } from './schedulers/scheduler';
+import { localStepper, type Stepper, type StepResult } from './stepper';
+import { lossKindFor } from './train-step';
 import {
-  applyGradientsFlat,
-  computeGradients,
-  disposeGradients,
-  type GradientResult,
-  lossKindFor,
-} from './train-step';
-import { checkResume, type EpochSummary, type TrainingState } from './training-state';
+  type EpochSummary,
+  emptyTotals,
+  type Progress,
+  resumeProgress,
+  startProgress,
+  type TrainingState,
+  trainingState,
+} from './training-state';
 import { yieldToEventLoop } from './yield';
 
 /** Emitted after every optimizer step. Epochs and batches count from 1, for people. */
@@ -138,7 +135,87 @@ export async function fit(
   trainData: ImageDataset,
   options: FitOptions,
 ): Promise<FitResult> {
-  const { epochs, optimizer, scheduler, signal } = options;
+  const { optimizer, scheduler, signal } = options;
+  const run = fitSettings(model, trainData, options);
+  const at = options.resume
+    ? resumeProgress(options.resume, { ...run, model, optimizer, scheduler })
+    : startProgress();
+  const state = () => trainingState(at, { ...run, model, optimizer, scheduler });
+  const emit = async (event: FitEvent) => {
+    await options.onEvent?.(event);
+  };
+  const stepper = await startStepper(model, options, run);
+  try {
+    model.train();
+    while (at.epoch < run.epochs) {
+      const started = performance.now() - at.partial.seconds * 1000;
+      const seconds = () => (performance.now() - started) / 1000;
+      const request = (b: number) =>
+        b < run.batches ? Promise.resolve(run.source(at.epoch, b)) : undefined;
+      let next = request(at.batch);
+      for (; at.batch < run.batches; at.batch++) {
+        if (signal?.aborted) {
+          at.partial.seconds = seconds();
+          const saved = state();
+          await options.onCheckpoint?.(saved, 'abort');
+          await emit({ type: 'aborted', epoch: at.epoch + 1, batchesDone: at.batch });
+          return { status: 'aborted', history: [...at.history], state: saved };
+        }
+        const stepping = stepper.step(await next!);
+        next = request(at.batch + 1);
+        // On failure the prefetch may still be pending; it must not reject unobserved.
+        const result = await stepping.catch((error: unknown) => {
+          next?.catch(() => {});
+          throw error;
+        });
+        const lr = optimizer.lr;
+        if (!Number.isFinite(result.loss)) throw nonFiniteLoss(result.loss, at, lr);
+        if (scheduler?.interval === 'batch') scheduler.step();
+        await emit(recordStep(at, result, { ...run, lr, seconds: seconds() }));
+        await yieldToEventLoop();
+      }
+      const trainSeconds = seconds();
+      const test = options.testData
+        ? await evaluate(model, options.testData, {
+            batchSize: options.evalBatchSize,
+            normalization: run.normalization,
+            loss: run.loss,
+            ...(stepper.predict ? { predictBatch: stepper.predict } : {}),
+          })
+        : undefined;
+      const summary = endEpoch(at, {
+        test,
+        trainSeconds,
+        seconds,
+        monitor: run.monitor,
+        optimizer,
+        scheduler,
+      });
+      await emit({ type: 'epochEnd', epochs: run.epochs, ...summary, ...(test ? { test } : {}) });
+      await options.onCheckpoint?.(state(), 'epoch');
+    }
+    return { status: 'completed', history: [...at.history], state: state() };
+  } finally {
+    await stepper.close();
+  }
+}
+
+/** `FitOptions` with defaults applied and checked, and what they give. */
+interface FitSettings {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  normalization: Normalization;
+  loss: LossKind;
+  /** Batches per epoch. */
+  batches: number;
+  workers: number;
+  monitor: NonNullable<FitOptions['monitor']>;
+  source: (epoch: number, batch: number) => PreparedBatch | Promise<PreparedBatch>;
+}
+
+function fitSettings(model: Module, trainData: ImageDataset, options: FitOptions): FitSettings {
+  const { epochs } = options;
   const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 0;
   if (!(Number.isInteger(epochs) && epochs > 0)) {
@@ -154,8 +231,7 @@ export async function fit(
     normalization,
   });
   const source = options.batchSource ?? ((e: number, b: number) => batches.prepare(e, b));
-  const lossKind = options.loss ?? lossKindFor(model);
-  const perBatch = batches.batchesPerEpoch;
+  const loss = options.loss ?? lossKindFor(model);
   const workers = options.workers ?? 1;
   const monitor = options.monitor ?? (options.testData ? 'testLoss' : 'trainLoss');
   if (monitor.startsWith('test') && !options.testData) {
@@ -167,172 +243,107 @@ export async function fit(
   if (!(Number.isInteger(workers) && workers >= 1)) {
     throw new CoreError('BAD_ARGUMENT', `fit workers: expected an integer >= 1, found ${workers}`);
   }
-
-  let epoch = 0;
-  let batch = 0;
-  let step = 0;
-  let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-  const history: EpochSummary[] = [];
-  if (options.resume) {
-    const r = options.resume;
-    checkResume(r, { batchSize, seed, epochs, hasScheduler: scheduler !== undefined });
-    optimizer.loadStateDict(r.optimizer);
-    if (scheduler && r.scheduler) scheduler.loadStateDict(r.scheduler);
-    model.setRngState(r.modelRng);
-    ({ epoch, batch, step } = r);
-    partial = { ...r.partial };
-    history.push(...r.history);
-  }
-
-  const state = (): TrainingState => ({
-    epoch,
-    batch,
-    step,
+  const perEpoch = batches.batchesPerEpoch;
+  return {
     epochs,
     batchSize,
     seed,
-    optimizer: optimizer.stateDict(),
-    scheduler: scheduler ? scheduler.stateDict() : null,
-    modelRng: model.getRngState(),
-    partial: { ...partial },
-    history: [...history],
-  });
-  const emit = async (event: FitEvent) => {
-    await options.onEvent?.(event);
+    normalization,
+    loss,
+    batches: perEpoch,
+    workers,
+    monitor,
+    source,
   };
+}
 
-  // Where each parameter sits in the flat arrays the optimizer updates (see Optimizer.stepFlat).
-  const layout = flatLayout(model);
-  const pool =
-    workers > 1
-      ? await WorkerPool.start(model, {
-          workers,
-          loss: lossKind,
-          ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-          ...(options.createWorker ? { createWorker: options.createWorker } : {}),
-        })
-      : undefined;
-  try {
-    return await trainEpochs();
-  } finally {
-    await pool?.close();
+/** Steps on this thread, or across a pool of data-parallel workers started here. */
+async function startStepper(
+  model: Module,
+  options: FitOptions,
+  run: FitSettings,
+): Promise<Stepper> {
+  if (run.workers === 1) return localStepper(model, options.optimizer, run.loss);
+  const pool = await WorkerPool.start(model, {
+    workers: run.workers,
+    loss: run.loss,
+    ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+    ...(options.createWorker ? { createWorker: options.createWorker } : {}),
+  });
+  return pool.stepper(model, options.optimizer);
+}
+
+function nonFiniteLoss(loss: number, at: Progress, lr: number): CoreError {
+  return new CoreError(
+    'NON_FINITE_LOSS',
+    `Training stopped: the loss became ${loss} at epoch ${at.epoch + 1}, batch ${at.batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
+  );
+}
+
+/** Counts a finished step into the epoch's totals; the event that reports it. */
+function recordStep(
+  at: Progress,
+  result: StepResult,
+  run: { epochs: number; batches: number; lr: number; seconds: number },
+): BatchEndEvent {
+  at.step += 1;
+  at.partial.lossSum += result.loss * result.size;
+  at.partial.correct += result.correct;
+  at.partial.seen += result.size;
+  return {
+    type: 'batchEnd',
+    epoch: at.epoch + 1,
+    epochs: run.epochs,
+    batch: at.batch + 1,
+    batches: run.batches,
+    step: at.step,
+    size: result.size,
+    loss: result.loss,
+    accuracy: result.correct / result.size,
+    epochLoss: at.partial.lossSum / at.partial.seen,
+    epochAccuracy: at.partial.correct / at.partial.seen,
+    lr: run.lr,
+    imagesPerSec: run.seconds > 0 ? at.partial.seen / run.seconds : 0,
+  };
+}
+
+/** Closes an epoch: the epoch scheduler's step, its summary into the history, the next epoch. */
+function endEpoch(
+  at: Progress,
+  epoch: {
+    test: Evaluation | undefined;
+    trainSeconds: number;
+    seconds: () => number;
+    monitor: FitSettings['monitor'];
+    optimizer: Optimizer;
+    scheduler: Scheduler | undefined;
+  },
+): EpochSummary {
+  const { test, trainSeconds, scheduler } = epoch;
+  const trainLoss = at.partial.lossSum / at.partial.seen;
+  const trainAccuracy = at.partial.correct / at.partial.seen;
+  if (scheduler?.interval === 'epoch') {
+    const metrics = {
+      testLoss: test?.loss,
+      testAccuracy: test?.accuracy,
+      trainLoss,
+      trainAccuracy,
+    };
+    scheduler.step(metrics[epoch.monitor]);
   }
-
-  async function trainEpochs(): Promise<FitResult> {
-    model.train();
-    while (epoch < epochs) {
-      const epochStart = performance.now() - partial.seconds * 1000;
-      let next: Promise<PreparedBatch> | undefined =
-        batch < perBatch ? Promise.resolve(source(epoch, batch)) : undefined;
-      for (; batch < perBatch; batch++) {
-        if (signal?.aborted) {
-          partial.seconds = (performance.now() - epochStart) / 1000;
-          const saved = state();
-          await options.onCheckpoint?.(saved, 'abort');
-          await emit({ type: 'aborted', epoch: epoch + 1, batchesDone: batch });
-          return { status: 'aborted', history: [...history], state: saved };
-        }
-        const prepared = await next!;
-        // Workers start on this batch before the next one is prepared here, in parallel.
-        const distributed = pool?.computeFlatGradients(model, prepared);
-        next = batch + 1 < perBatch ? Promise.resolve(source(epoch, batch + 1)) : undefined;
-        let result: Omit<GradientResult, 'grads'>;
-        let update: () => void;
-        let discard = () => {};
-        if (distributed) {
-          let flat: FlatGradientResult;
-          try {
-            flat = await distributed;
-          } catch (error) {
-            // The prefetch may still be pending; it must not reject unobserved.
-            next?.catch(() => {});
-            throw error;
-          }
-          result = flat;
-          // The update in plain JS on the averaged flat gradients (no tensors in between).
-          update = () => pool!.applyFlatGradients(model, optimizer, flat);
-        } else {
-          const { x, y } = batchToTensors(prepared);
-          let local: GradientResult;
-          try {
-            local = computeGradients(model, x, y, { loss: lossKind });
-          } finally {
-            x.dispose();
-            y.dispose();
-          }
-          result = local;
-          update = () => applyGradientsFlat(model, optimizer, local.grads, layout);
-          discard = () => disposeGradients(local.grads);
-        }
-        const lr = optimizer.lr;
-        if (!Number.isFinite(result.loss)) {
-          discard();
-          throw new CoreError(
-            'NON_FINITE_LOSS',
-            `Training stopped: the loss became ${result.loss} at epoch ${epoch + 1}, batch ${batch + 1} (learning rate ${lr}). Lower the learning rate or check the input data.`,
-          );
-        }
-        update();
-        if (scheduler?.interval === 'batch') scheduler.step();
-        step += 1;
-        partial.lossSum += result.loss * result.size;
-        partial.correct += result.correct;
-        partial.seen += result.size;
-        const elapsed = (performance.now() - epochStart) / 1000;
-        await emit({
-          type: 'batchEnd',
-          epoch: epoch + 1,
-          epochs,
-          batch: batch + 1,
-          batches: perBatch,
-          step,
-          size: result.size,
-          loss: result.loss,
-          accuracy: result.correct / result.size,
-          epochLoss: partial.lossSum / partial.seen,
-          epochAccuracy: partial.correct / partial.seen,
-          lr,
-          imagesPerSec: elapsed > 0 ? partial.seen / elapsed : 0,
-        });
-        await yieldToEventLoop();
-      }
-
-      const trainSeconds = (performance.now() - epochStart) / 1000;
-      const test = options.testData
-        ? await evaluate(model, options.testData, {
-            batchSize: options.evalBatchSize,
-            normalization,
-            loss: lossKind,
-            ...(pool ? { predictBatch: (b: PreparedBatch) => pool.predict(model, b) } : {}),
-          })
-        : undefined;
-      const trainLoss = partial.lossSum / partial.seen;
-      if (scheduler?.interval === 'epoch') {
-        const metrics = {
-          testLoss: test?.loss,
-          testAccuracy: test?.accuracy,
-          trainLoss,
-          trainAccuracy: partial.correct / partial.seen,
-        };
-        scheduler.step(metrics[monitor]);
-      }
-      const summary: EpochSummary = {
-        epoch: epoch + 1,
-        trainLoss,
-        trainAccuracy: partial.correct / partial.seen,
-        ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
-        seconds: (performance.now() - epochStart) / 1000,
-        trainSeconds,
-        trainImagesPerSec: partial.seen / trainSeconds,
-        lr: optimizer.lr,
-      };
-      history.push(summary);
-      epoch += 1;
-      batch = 0;
-      partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-      await emit({ type: 'epochEnd', epochs, ...summary, ...(test ? { test } : {}) });
-      await options.onCheckpoint?.(state(), 'epoch');
-    }
-    return { status: 'completed', history: [...history], state: state() };
-  }
+  const summary: EpochSummary = {
+    epoch: at.epoch + 1,
+    trainLoss,
+    trainAccuracy,
+    ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
+    seconds: epoch.seconds(),
+    trainSeconds,
+    trainImagesPerSec: at.partial.seen / trainSeconds,
+    lr: epoch.optimizer.lr,
+  };
+  at.history.push(summary);
+  at.epoch += 1;
+  at.batch = 0;
+  at.partial = emptyTotals();
+  return summary;
 }

@@ -88,11 +88,7 @@ export type { SGDOptions } from './optim/sgd';
 export { SGD } from './optim/sgd';
 export type { ParallelWorkerOptions } from './parallel/worker-handler';
 export { serveParallelWorker } from './parallel/worker-handler';
-export type {
-  BatchPredictions,
-  FlatGradientResult,
-  WorkerPoolOptions,
-} from './parallel/worker-pool';
+export type { FlatGradientResult, WorkerPoolOptions } from './parallel/worker-pool';
 export { defaultWorkerUrl, WorkerPool } from './parallel/worker-pool';
 export type { WorkerPort, WorkerPortEvent, WorkerScope } from './parallel/worker-port';
 export type { OneCycleLROptions } from './schedulers/one-cycle';
@@ -102,12 +98,13 @@ export { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
 export type { ScheduledOptimizer, Scheduler, SchedulerState } from './schedulers/scheduler';
 export type { StepLROptions } from './schedulers/step-lr';
 export { StepLR } from './schedulers/step-lr';
+export type { BatchPredictions, Stepper, StepResult } from './stepper';
+export { localStepper } from './stepper';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
 export { summary } from './summary';
 export type { ComputeGradientsOptions, GradientResult } from './train-step';
 export {
   applyGradients,
-  applyGradientsFlat,
   computeGradients,
   disposeGradients,
   lossKindFor,

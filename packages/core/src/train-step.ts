@@ -1,7 +1,6 @@
 import { tf } from './backend';
 import { CoreError } from './errors';
 import { type LossKind, lossFunction } from './losses';
-import { type FlatLayout, packGradients, readParameters, writeParameters } from './nn/flat-state';
 import type { Module } from './nn/module';
 import type { Optimizer } from './optim/optimizer';
 
@@ -73,27 +72,6 @@ export function computeGradients(
 export function applyGradients(optimizer: Optimizer, grads: Map<string, tf.Tensor>): void {
   try {
     optimizer.step(grads);
-  } finally {
-    disposeGradients(grads);
-  }
-}
-
-/**
- * `applyGradients` through `optimizer.stepFlat`: the same update, bit for bit, as one JS pass
- * per parameter over arrays read from and written back to `model` instead of a dozen tfjs
- * kernels per parameter (what `fit` does). `layout` is `flatLayout(model)`.
- */
-export function applyGradientsFlat(
-  model: Module,
-  optimizer: Optimizer,
-  grads: Map<string, tf.Tensor>,
-  layout: FlatLayout,
-): void {
-  try {
-    const flat = packGradients(grads, layout);
-    const params = readParameters(model, layout);
-    optimizer.stepFlat(params, flat, layout.parameters);
-    writeParameters(model, layout, params);
   } finally {
     disposeGradients(grads);
   }

@@ -9,8 +9,8 @@ import {
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
 import { CoreError } from './errors';
 import type { Module } from './nn/module';
-import type { Hyperparams, OptimizerState } from './optim/optimizer';
-import type { SchedulerState } from './schedulers/scheduler';
+import type { Hyperparams, Optimizer, OptimizerState } from './optim/optimizer';
+import type { Scheduler, SchedulerState } from './schedulers/scheduler';
 
 /** Version of the `training` object in model.json, bumped on incompatible changes. */
 export const TRAINING_STATE_VERSION = 1;
@@ -79,6 +79,59 @@ export function checkResume(
       `fit resume: the saved run ${state.scheduler ? `has a ${state.scheduler.kind} scheduler` : 'has no scheduler'} but this one ${run.hasScheduler ? 'has one' : 'has none'}; resume with the same settings`,
     );
   }
+}
+
+/** Where a run stands: what a `TrainingState` holds besides the optimizer's, scheduler's and model's states. */
+export type Progress = Pick<TrainingState, 'epoch' | 'batch' | 'step' | 'partial' | 'history'>;
+
+/** What, with a `Progress`, makes a `TrainingState`. */
+export interface TrainingParts {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  model: Module;
+  optimizer: Optimizer;
+  scheduler?: Scheduler | undefined;
+}
+
+/** The progress of a run that has not started. */
+export function startProgress(): Progress {
+  return { epoch: 0, batch: 0, step: 0, partial: emptyTotals(), history: [] };
+}
+
+/** The epoch totals before the epoch's first batch. */
+export function emptyTotals(): TrainingState['partial'] {
+  return { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+}
+
+/**
+ * Continues a saved run: checks that it was saved with these settings (`checkResume`), loads
+ * the optimizer's, scheduler's and model's states from it and returns where it stood.
+ */
+export function resumeProgress(state: TrainingState, parts: TrainingParts): Progress {
+  checkResume(state, { ...parts, hasScheduler: parts.scheduler !== undefined });
+  parts.optimizer.loadStateDict(state.optimizer);
+  if (parts.scheduler && state.scheduler) parts.scheduler.loadStateDict(state.scheduler);
+  parts.model.setRngState(state.modelRng);
+  const { epoch, batch, step } = state;
+  return { epoch, batch, step, partial: { ...state.partial }, history: [...state.history] };
+}
+
+/** A resumable snapshot of a run (see `TrainingState`). */
+export function trainingState(at: Progress, parts: TrainingParts): TrainingState {
+  return {
+    epoch: at.epoch,
+    batch: at.batch,
+    step: at.step,
+    epochs: parts.epochs,
+    batchSize: parts.batchSize,
+    seed: parts.seed,
+    optimizer: parts.optimizer.stateDict(),
+    scheduler: parts.scheduler ? parts.scheduler.stateDict() : null,
+    modelRng: parts.model.getRngState(),
+    partial: { ...at.partial },
+    history: [...at.history],
+  };
 }
 
 /**

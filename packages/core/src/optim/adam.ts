@@ -1,4 +1,3 @@
-import { tf } from '../backend';
 import { CoreError } from '../errors';
 import {
   checkNonNegative,
@@ -58,35 +57,9 @@ export class Adam extends Optimizer {
     });
   }
 
-  protected update(name: string, param: tf.Variable, grad: tf.Tensor, step: number): void {
-    const [beta1, beta2] = this.betas;
-    let g = grad;
-    if (this.weightDecay !== 0) {
-      if (this.decoupledWeightDecay) param.assign(tf.mul(param, 1 - this.lr * this.weightDecay));
-      else g = tf.add(g, tf.mul(param, this.weightDecay));
-    }
-    const m0 = this.getSlot('exp_avg', name) ?? tf.zerosLike(param);
-    const v0 = this.getSlot('exp_avg_sq', name) ?? tf.zerosLike(param);
-    const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-    const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
-    this.setSlot('exp_avg', name, m);
-    this.setSlot('exp_avg_sq', name, v);
-    let second = v;
-    if (this.amsgrad) {
-      const previousMax = this.getSlot('max_exp_avg_sq', name);
-      second = previousMax ? tf.maximum(previousMax, v) : v;
-      this.setSlot('max_exp_avg_sq', name, second);
-    }
-    // Bias corrections in float64, as PyTorch computes them in Python floats.
-    const biasCorrection1 = 1 - beta1 ** step;
-    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-    const stepSize = this.lr / biasCorrection1;
-    const denom = tf.add(tf.div(tf.sqrt(second), biasCorrection2Sqrt), this.eps);
-    param.assign(tf.sub(param, tf.mul(tf.div(m, denom), stepSize)));
-  }
-
-  // `update` element by element; every scalar and every result rounded to float32 as there.
-  protected updateFlat(
+  // Element by element, every scalar and every result rounded to float32 as float32 tensor
+  // arithmetic rounds it: the same values as the update written in tfjs (or PyTorch) ops.
+  protected update(
     p: Float32Array,
     grad: Float32Array,
     step: number,

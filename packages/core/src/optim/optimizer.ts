@@ -12,7 +12,7 @@ export interface FlatSlice {
   size: number;
 }
 
-/** A parameter's state arrays by slot name, for `updateFlat` (created on first use). */
+/** A parameter's state arrays by slot name, for `update` (undefined before its first step). */
 export type FlatSlots = (slot: string) => Float32Array | undefined;
 
 /** Hyperparameters as plain JSON (saved in a checkpoint's `training` object). */
@@ -33,25 +33,26 @@ export interface OptimizerState {
 
 /**
  * Base of S4's optimizers: PyTorch semantics over named `tf.Variable`s, one parameter group.
- * `step(grads)` takes gradients by parameter name (what `computeGradients` returns, possibly
- * averaged over workers); a parameter without a gradient is skipped, like PyTorch's `grad=None`.
- * State tensors are non-trainable variables updated in place, so a step allocates nothing that
- * outlives it.
+ * Each optimizer has ONE update rule, `update`, on flat Float32Arrays in plain JS; its state
+ * (momentum buffers, moments) lives in such arrays. `stepFlat` runs it on arrays the caller
+ * holds (data-parallel training), `step(grads)` on tensor gradients by parameter name (what
+ * `computeGradients` returns): one read of all gradients, one write of all parameters. A
+ * parameter without a gradient is skipped, like PyTorch's `grad=None`.
  */
 export abstract class Optimizer implements ScheduledOptimizer {
   /** The PyTorch class this optimizer reproduces (`SGD`, `Adam`, `AdamW`). */
   readonly kind: string;
   lr: number;
   protected readonly params: Map<string, tf.Variable>;
-  /** slot name → parameter name → state variable (created lazily at the first step). */
-  protected readonly slots = new Map<string, Map<string, tf.Variable>>();
   protected readonly steps = new Map<string, number>();
-  /**
-   * The same state as `slots`, as plain arrays, for `stepFlat`. Which copy is current:
-   * 'tensors' (flat copies stale or absent), 'flat' (variables stale), or 'both'.
-   */
-  readonly #flatSlots = new Map<string, Map<string, Float32Array>>();
-  #current: 'tensors' | 'flat' | 'both' = 'both';
+  /** slot name → parameter name → state array (created at the parameter's first step). */
+  readonly #slots = new Map<string, Map<string, Float32Array>>();
+  /** The tensors `stateDict` hands out, refreshed from the arrays at each call. */
+  readonly #exported = new Map<string, tf.Variable>();
+  /** The parameters in one array (params order), and the variables' data they were read from. */
+  readonly #entries: FlatSlice[];
+  readonly #values: Float32Array;
+  readonly #valueSources: Array<object | undefined>;
 
   constructor(kind: string, params: NamedVariables, lr: number) {
     this.kind = kind;
@@ -61,11 +62,18 @@ export abstract class Optimizer implements ScheduledOptimizer {
     }
     checkNonNegative(kind, 'lr', lr);
     this.lr = lr;
+    let offset = 0;
+    this.#entries = [...this.params].map(([name, v]) => {
+      const entry = { name, offset, size: v.size };
+      offset += v.size;
+      return entry;
+    });
+    this.#values = new Float32Array(offset);
+    this.#valueSources = this.#entries.map(() => undefined);
   }
 
   /** Applies one update from gradients keyed by parameter name. */
   step(grads: ReadonlyMap<string, tf.Tensor>): void {
-    this.#syncTensors();
     for (const [name, grad] of grads) {
       const param = this.params.get(name);
       if (!param) {
@@ -81,24 +89,26 @@ export abstract class Optimizer implements ScheduledOptimizer {
         );
       }
     }
-    for (const [name, param] of this.params) {
-      const grad = grads.get(name);
-      if (!grad) continue;
-      const step = (this.steps.get(name) ?? 0) + 1;
-      this.steps.set(name, step);
-      tf.tidy(() => this.update(name, param, grad, step));
+    const present = this.#entries.filter((e) => grads.has(e.name));
+    if (present.length === 0) return;
+    // All gradients in one read: concatenated on the backend, then one dataSync.
+    const flat = tf.tidy(() => tf.concat(present.map((e) => tf.reshape(grads.get(e.name)!, [-1]))));
+    const g = flat.dataSync() as Float32Array;
+    flat.dispose();
+    const values = this.#currentValues();
+    let offset = 0;
+    for (const e of present) {
+      const end = e.offset + e.size;
+      this.#update(e.name, values.subarray(e.offset, end), g.subarray(offset, offset + e.size));
+      offset += e.size;
     }
-    this.#current = 'tensors';
+    this.#writeValues();
   }
 
   /**
-   * `step` on flat arrays in plain JS, for gradients that arrive as one array (data-parallel
-   * workers): every parameter in `entries` is updated in place in `params` from the same slice
-   * of `grads`. Each float32 operation of `update` is rounded as its tfjs kernel rounds it
-   * (Math.fround), so the result is the same, bit for bit, in a fraction of the time: one pass
-   * per parameter instead of a dozen kernels. The parameter variables are not touched (the
-   * caller writes `params` back); the state stays in arrays until `step`, `stateDict` or
-   * `loadStateDict` needs the tensors.
+   * The update on flat arrays the caller holds (data-parallel training): every parameter in
+   * `entries` is updated in place in `params` from the same slice of `grads`. The parameter
+   * variables are not touched; the caller writes `params` back.
    */
   stepFlat(params: Float32Array, grads: Float32Array, entries: readonly FlatSlice[]): void {
     for (const e of entries) {
@@ -115,36 +125,37 @@ export abstract class Optimizer implements ScheduledOptimizer {
         );
       }
     }
-    if (this.#current === 'tensors') this.#syncFlat();
     for (const e of entries) {
-      const name = e.name;
-      const step = (this.steps.get(name) ?? 0) + 1;
-      this.steps.set(name, step);
       const end = e.offset + e.size;
-      const slots: FlatSlots = (slot) => {
-        let bySlot = this.#flatSlots.get(slot);
+      this.#update(e.name, params.subarray(e.offset, end), grads.subarray(e.offset, end));
+    }
+  }
+
+  #update(name: string, p: Float32Array, g: Float32Array): void {
+    const step = (this.steps.get(name) ?? 0) + 1;
+    this.steps.set(name, step);
+    this.update(
+      p,
+      g,
+      step,
+      (slot) => this.#slots.get(slot)?.get(name),
+      (slot, values) => {
+        let bySlot = this.#slots.get(slot);
         if (!bySlot) {
           bySlot = new Map();
-          this.#flatSlots.set(slot, bySlot);
+          this.#slots.set(slot, bySlot);
         }
-        return bySlot.get(name);
-      };
-      this.updateFlat(
-        params.subarray(e.offset, end),
-        grads.subarray(e.offset, end),
-        step,
-        slots,
-        (slot, values) => this.#flatSlots.get(slot)!.set(name, values),
-      );
-    }
-    this.#current = 'flat';
+        bySlot.set(name, values);
+      },
+    );
   }
 
   /**
-   * `update` on arrays: `p` in place from `g`; `slot(name)` is the state array (undefined before
-   * its first step), `setSlot(name, values)` stores a new one.
+   * The optimizer's update rule on one parameter: `p` in place from `g`; `slot(name)` is a
+   * state array (undefined before its first step), `setSlot(name, values)` stores a new one.
+   * `step` counts from 1.
    */
-  protected abstract updateFlat(
+  protected abstract update(
     p: Float32Array,
     g: Float32Array,
     step: number,
@@ -152,59 +163,57 @@ export abstract class Optimizer implements ScheduledOptimizer {
     setSlot: (slot: string, values: Float32Array) => void,
   ): void;
 
-  /** Copies the variables' state into the flat arrays (before a flat step after `step`). */
-  #syncFlat(): void {
-    this.#flatSlots.clear();
-    for (const [slot, bySlot] of this.slots) {
-      const flat = new Map<string, Float32Array>();
-      for (const [name, v] of bySlot) flat.set(name, Float32Array.from(v.dataSync()));
-      this.#flatSlots.set(slot, flat);
-    }
-    this.#current = 'both';
+  /**
+   * The parameters as one array. A variable is read again only when its data is not what this
+   * optimizer last read or wrote (someone assigned it, e.g. a loaded checkpoint).
+   */
+  #currentValues(): Float32Array {
+    [...this.params.values()].forEach((v, i) => {
+      if (this.#valueSources[i] === v.dataId) return;
+      this.#values.set(v.dataSync() as Float32Array, this.#entries[i]!.offset);
+      this.#valueSources[i] = v.dataId;
+    });
+    return this.#values;
   }
 
-  /** Writes the flat state into the variables (created as needed) when they are stale. */
-  #syncTensors(): void {
-    if (this.#current !== 'flat') return;
-    for (const [slot, bySlot] of this.#flatSlots) {
-      for (const [name, values] of bySlot) {
-        const shape = this.params.get(name)!.shape;
-        tf.tidy(() => this.setSlot(slot, name, tf.tensor(values, shape, 'float32')));
-      }
-    }
-    this.#current = 'both';
+  /** All parameters back into their variables from one uploaded tensor. */
+  #writeValues(): void {
+    const variables = [...this.params.values()];
+    tf.tidy(() => {
+      const parts = tf.split(
+        tf.tensor1d(this.#values, 'float32'),
+        this.#entries.map((e) => e.size),
+      );
+      variables.forEach((v, i) => {
+        v.assign(tf.reshape(parts[i]!, v.shape));
+      });
+    });
+    variables.forEach((v, i) => {
+      this.#valueSources[i] = v.dataId;
+    });
   }
-
-  /** Updates one parameter (runs inside `tf.tidy`); `step` counts from 1. */
-  protected abstract update(name: string, param: tf.Variable, grad: tf.Tensor, step: number): void;
 
   abstract hyperparams(): Hyperparams;
   protected abstract loadHyperparams(hyperparams: Hyperparams): void;
 
-  /** The state variable `slot` of parameter `name`, or undefined before its first step. */
-  protected getSlot(slot: string, name: string): tf.Variable | undefined {
-    return this.slots.get(slot)?.get(name);
-  }
-
-  /** Stores `value` as state: assigned in place if the slot exists, else a new variable. */
-  protected setSlot(slot: string, name: string, value: tf.Tensor): void {
-    let bySlot = this.slots.get(slot);
-    if (!bySlot) {
-      bySlot = new Map();
-      this.slots.set(slot, bySlot);
-    }
-    const existing = bySlot.get(name);
-    if (existing) existing.assign(value);
-    else bySlot.set(name, tf.variable(value, false));
-  }
-
+  /**
+   * The state; its tensors are owned by the optimizer (freed by `dispose`) and hold the state
+   * as of this call: save them before the next step.
+   */
   stateDict(): OptimizerState {
-    this.#syncTensors();
     const tensors = new Map<string, tf.Tensor>();
-    for (const name of this.params.keys()) {
-      for (const [slot, bySlot] of this.slots) {
-        const v = bySlot.get(name);
-        if (v) tensors.set(`${name}.${slot}`, v);
+    for (const [name, param] of this.params) {
+      for (const [slot, bySlot] of this.#slots) {
+        const values = bySlot.get(name);
+        if (!values) continue;
+        const key = `${name}.${slot}`;
+        const existing = this.#exported.get(key);
+        tf.tidy(() => {
+          const value = tf.tensor(values, param.shape, 'float32');
+          if (existing) existing.assign(value);
+          else this.#exported.set(key, tf.variable(value, false));
+        });
+        tensors.set(key, this.#exported.get(key)!);
       }
     }
     return {
@@ -223,8 +232,6 @@ export abstract class Optimizer implements ScheduledOptimizer {
         `${this.kind}.loadStateDict: expected a ${this.kind} state but found a ${state.kind} state`,
       );
     }
-    // Its tensors may be this optimizer's own variables, stale after flat steps.
-    this.#syncTensors();
     const incoming: Array<[string, string, tf.Tensor]> = [];
     for (const [key, tensor] of state.tensors) {
       const [name, slot] = splitSlotKey(key, this.params);
@@ -252,28 +259,28 @@ export abstract class Optimizer implements ScheduledOptimizer {
       }
     }
     this.loadHyperparams(state.hyperparams);
-    // New variables share the tensors' immutable data, so the caller may dispose its copies;
-    // they are made before the old slots go, in case `state` is this optimizer's own.
-    const old = [...this.slots.values()].flatMap((bySlot) => [...bySlot.values()]);
-    this.slots.clear();
-    for (const [name, slot, tensor] of incoming) this.setSlot(slot, name, tensor);
-    for (const v of old) v.dispose();
+    // Copied before the old state goes, in case `state` is this optimizer's own.
+    const copies = incoming.map(
+      ([name, slot, tensor]) => [name, slot, Float32Array.from(tensor.dataSync())] as const,
+    );
+    this.#slots.clear();
+    for (const [name, slot, values] of copies) {
+      let bySlot = this.#slots.get(slot);
+      if (!bySlot) {
+        bySlot = new Map();
+        this.#slots.set(slot, bySlot);
+      }
+      bySlot.set(name, values);
+    }
     this.steps.clear();
     for (const [name, step] of Object.entries(state.steps)) this.steps.set(name, step);
-    this.#flatSlots.clear();
-    this.#current = 'tensors';
-  }
-
-  protected disposeSlots(): void {
-    for (const bySlot of this.slots.values()) for (const v of bySlot.values()) v.dispose();
-    this.slots.clear();
-    this.#flatSlots.clear();
-    this.#current = 'both';
   }
 
   /** Frees the state tensors (not the parameters, which belong to the model). */
   dispose(): void {
-    this.disposeSlots();
+    for (const v of this.#exported.values()) v.dispose();
+    this.#exported.clear();
+    this.#slots.clear();
     this.steps.clear();
   }
 }

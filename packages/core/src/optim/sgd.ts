@@ -1,4 +1,3 @@
-import { tf } from '../backend';
 import { CoreError } from '../errors';
 import {
   checkNonNegative,
@@ -44,22 +43,9 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected update(name: string, param: tf.Variable, grad: tf.Tensor): void {
-    let g = grad;
-    if (this.weightDecay !== 0) g = tf.add(g, tf.mul(param, this.weightDecay));
-    if (this.momentum !== 0) {
-      const previous = this.getSlot('momentum_buffer', name);
-      const buf = previous
-        ? tf.add(tf.mul(previous, this.momentum), tf.mul(g, 1 - this.dampening))
-        : g;
-      this.setSlot('momentum_buffer', name, buf);
-      g = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
-    }
-    param.assign(tf.sub(param, tf.mul(g, this.lr)));
-  }
-
-  // `update` element by element; every scalar and every result rounded to float32 as there.
-  protected updateFlat(
+  // Element by element, every scalar and every result rounded to float32 as float32 tensor
+  // arithmetic rounds it: the same values as the update written in tfjs (or PyTorch) ops.
+  protected update(
     p: Float32Array,
     grad: Float32Array,
     _step: number,

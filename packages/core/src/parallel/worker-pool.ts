@@ -14,6 +14,7 @@ import {
 } from '../nn/flat-state';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
+import type { BatchPredictions, Stepper } from '../stepper';
 import type { GradientResult } from '../train-step';
 import type { FromWorker, ToWorker } from './messages';
 import { startNodeWorker } from './node-worker';
@@ -41,12 +42,6 @@ export interface FlatGradientResult extends Omit<GradientResult, 'grads'> {
   grads: Float32Array;
   /** The parameters the workers received (layout order); `applyFlatGradients` updates them. */
   parameters: Float32Array;
-}
-
-/** Per-example losses and arg-max predictions of one evaluation batch. */
-export interface BatchPredictions {
-  losses: Float32Array;
-  predictions: Int32Array;
 }
 
 // Mixed into the Dropout generators' states to advance them once per step (see #dropoutStates).
@@ -284,6 +279,22 @@ export class WorkerPool {
   applyFlatGradients(model: Module, optimizer: Optimizer, result: FlatGradientResult): void {
     optimizer.stepFlat(result.parameters, result.grads, this.layout.parameters);
     writeParameters(model, this.layout, result.parameters);
+  }
+
+  /**
+   * This pool as `fit`'s `Stepper` for `model` and `optimizer`: gradients across the workers,
+   * the update on the main thread; evaluation across the workers too. Closing it closes the pool.
+   */
+  stepper(model: Module, optimizer: Optimizer): Stepper {
+    return {
+      step: async (batch) => {
+        const result = await this.computeFlatGradients(model, batch);
+        if (Number.isFinite(result.loss)) this.applyFlatGradients(model, optimizer, result);
+        return { loss: result.loss, correct: result.correct, size: result.size };
+      },
+      predict: (batch) => this.predict(model, batch),
+      close: () => this.close(),
+    };
   }
 
   /** Eval-mode forward of `batch` across the workers: per-example losses and predictions. */
