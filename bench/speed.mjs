@@ -264,6 +264,14 @@ for (const model of models) {
     vsTorch: pt.length ? pairedRatio(s4, pt, 'trainImagesPerSec') : Number.NaN,
     s4Infer: median(par.map((m) => m.inferImagesPerSec)),
     torchInfer: pt.length ? median(pt.map((m) => m.inferImagesPerSec)) : Number.NaN,
+    torchInferWinner: pt.length
+      ? mode(
+          pt.map(
+            (m) =>
+              `${m.inferFormat}, ${m.inferThreads} thread${m.inferThreads > 1 ? 's' : ''}, batch ${m.inferBatchSize}`,
+          ),
+        )
+      : '–',
     inferVsTorch: pt.length ? pairedRatio(par, pt, 'inferImagesPerSec') : Number.NaN,
     variantMedians,
     cpuOne: median(one.map((m) => m.cpuMsPerStep)),
@@ -363,14 +371,14 @@ const lines = [
   '## Training speed: S4 vs PyTorch at its fastest',
   '',
   `Measured ${measured} UTC by \`pnpm bench\` on ${cpu}, ${cores} cores (availableParallelism), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${torch ? `, PyTorch ${torch.version} (${torch.python}, mkldnn on)` : ''}.`,
-  `Batch 128, SGD with Nesterov momentum, real MNIST images, ${steps} timed steps after 30 warm-up ones; inference: eval mode over the 10,000 test images in batches of 1000. PyTorch is timed in every formulation a performance-minded user would try — NCHW and channels_last memory formats, 1 and ${cores} threads, \`zero_grad(set_to_none=True)\`, the foreach SGD update — and its fastest variant in each round is the baseline; S4 likewise takes the faster of 1 and ${cores} workers. Medians of ${rounds} rounds; each ratio is the median of ratios measured back to back in one round (S4 first in odd rounds, PyTorch first in even ones).`,
+  `Batch 128, SGD with Nesterov momentum, real MNIST images, ${steps} timed steps after 30 warm-up ones; inference: eval mode over the 10,000 test images, each side at its fastest of batches 128, 256 and 1000 (after an untimed pass). PyTorch is timed in every formulation a performance-minded user would try — NCHW and channels_last memory formats, 1 and ${cores} threads, \`zero_grad(set_to_none=True)\`, the foreach SGD update — and its fastest variant in each round is the baseline; S4 likewise takes the faster of 1 and ${cores} workers. Medians of ${rounds} rounds; each ratio is the median of ratios measured back to back in one round (S4 first in odd rounds, PyTorch first in even ones).`,
   `Load average (1 min) during the measurements: ${median(loads).toFixed(1)} median, ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} range${Math.max(...loads) > cores + 1 ? ` — the machine was shared (load above its ${cores} cores): absolute numbers are low and noisy, and PyTorch's multi-threaded variants suffer most` : ''}.`,
   '',
-  `| model | params | S4 1 worker (img/s) | S4 ${cores} workers (img/s) | PyTorch fastest (img/s) | PyTorch's fastest variant | S4 / PyTorch (per round) | S4 / PyTorch (median) | S4 inference (img/s) | PyTorch fastest inference (img/s) | inference S4 / PyTorch |`,
-  '| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |',
+  `| model | params | S4 1 worker (img/s) | S4 ${cores} workers (img/s) | PyTorch fastest (img/s) | PyTorch's fastest variant | S4 / PyTorch (per round) | S4 / PyTorch (median) | S4 inference (img/s) | PyTorch fastest inference (img/s) | PyTorch's fastest inference variant | inference S4 / PyTorch |`,
+  '| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${fmt(r.s4One)} | ${fmt(r.s4Many)} | ${fmt(r.torch)} | ${r.torchWinner} | ${r.torchRoundRatios.map((x) => x.toFixed(2)).join(', ') || '–'} | **${ratio(r.vsTorch)}** | ${fmt(r.s4Infer)} | ${fmt(r.torchInfer)} | ${ratio(r.inferVsTorch)} |`,
+      `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${fmt(r.s4One)} | ${fmt(r.s4Many)} | ${fmt(r.torch)} | ${r.torchWinner} | ${r.torchRoundRatios.map((x) => x.toFixed(2)).join(', ') || '–'} | **${ratio(r.vsTorch)}** | ${fmt(r.s4Infer)} | ${fmt(r.torchInfer)} | ${r.torchInferWinner} | ${ratio(r.inferVsTorch)} |`,
   ),
   '',
   'Every PyTorch variant, training images/s (inference images/s), medians over rounds:',

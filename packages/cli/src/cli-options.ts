@@ -56,3 +56,23 @@ export function seedList(value: string): number[] {
   }
   return seeds;
 }
+
+/** Commander parser for a comma-separated list of distinct integers ≥ `min` (`128,256,1000`). */
+export function integerList(min: number): (value: string) => number[] {
+  const one = integerAtLeast(min);
+  return (value: string) => {
+    const parts = value.split(',').map((part) => part.trim());
+    let numbers: number[];
+    try {
+      numbers = parts.map(one);
+    } catch {
+      throw new InvalidArgumentError(
+        `expected comma-separated integers ≥ ${min} like 128,256, found "${value}"`,
+      );
+    }
+    if (new Set(numbers).size !== numbers.length) {
+      throw new InvalidArgumentError(`expected distinct values, found "${value}"`);
+    }
+    return numbers;
+  };
+}

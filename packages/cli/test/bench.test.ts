@@ -20,6 +20,8 @@ describe('s4 bench', () => {
       '1',
       '--workers',
       '2',
+      '--infer-batch-sizes',
+      '250,500',
       '--json',
     );
     expect(result.stderr).not.toMatch(/error/i);
@@ -34,6 +36,8 @@ describe('s4 bench', () => {
       'trainImagesPerSec',
       'msPerStep',
       'inferImagesPerSec',
+      'inferBatchSize',
+      'inferImagesPerSecByBatch',
       'cpuMsPerStep',
       'load',
     ]);
@@ -48,6 +52,12 @@ describe('s4 bench', () => {
     expect(line.trainImagesPerSec).toBeCloseTo((128 * 1000) / line.msPerStep, 6);
     expect(line.msPerStep).toBeGreaterThan(0);
     expect(line.inferImagesPerSec).toBeGreaterThan(0);
+    // Every inference batch size asked for is timed; the reported one is the fastest.
+    expect(Object.keys(line.inferImagesPerSecByBatch)).toEqual(['250', '500']);
+    expect(line.inferImagesPerSec).toBe(
+      Math.max(...Object.values<number>(line.inferImagesPerSecByBatch)),
+    );
+    expect(line.inferImagesPerSec).toBe(line.inferImagesPerSecByBatch[line.inferBatchSize]);
     expect(line.cpuMsPerStep).toBeGreaterThan(0);
   });
 
@@ -61,5 +71,8 @@ describe('s4 bench', () => {
     const zero = s4('--steps', '0');
     expect(zero.status).toBe(2);
     expect(zero.stderr).toMatch(/--steps/);
+    const badList = s4('--infer-batch-sizes', '128,,0');
+    expect(badList.status).toBe(2);
+    expect(badList.stderr).toMatch(/--infer-batch-sizes.*128,,0/);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { loadMnist } from '@s4/mnist-data';
 import { createModel, DEFAULT_MODEL } from '@s4/models';
 import type { Command } from 'commander';
-import { integerAtLeast, oneOf } from '../cli-options';
+import { integerAtLeast, integerList, oneOf } from '../cli-options';
 import { UsageError } from '../errors';
 import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
 import { EpochProgressBar } from '../progress-bar';
@@ -22,6 +22,7 @@ interface BenchOptions {
   steps: number;
   warmup: number;
   batchSize: number;
+  inferBatchSizes: number[];
   workers?: number;
   backend: BackendName;
   json?: boolean;
@@ -36,7 +37,11 @@ export interface BenchResult {
   steps: number;
   trainImagesPerSec: number;
   msPerStep: number;
+  /** The fastest of the inference batch sizes tried. */
   inferImagesPerSec: number;
+  inferBatchSize: number;
+  /** Images/s at every inference batch size tried, keyed by batch size. */
+  inferImagesPerSecByBatch: Record<string, number>;
   /**
    * CPU time of the whole process (main thread and workers) per timed step: unlike wall time it
    * barely changes when other processes share the cores, so it shows what parallelism costs.
@@ -50,7 +55,8 @@ export interface BenchResult {
  * Times `steps` optimizer steps of the model after `warmup` untimed ones, through the same
  * `fit` loop (batch preparation, workers, SGD with Nesterov momentum) that `s4 train` uses, on
  * real MNIST images without augmentation (as `bench/pytorch_reference.py bench` does); then
- * inference (eval mode, batches of 1000) over the 10,000 test images with the same workers.
+ * inference (eval mode) over the 10,000 test images with the same workers at each of
+ * `inferBatchSizes`, after one untimed pass over two batches, keeping the fastest.
  */
 export async function runBench(
   options: BenchOptions,
@@ -98,18 +104,28 @@ export async function runBench(
     });
     const trainSeconds = (timedTo - timedFrom) / 1000;
     const pool = workers > 1 ? await WorkerPool.start(model, { workers, loss: 'nll' }) : undefined;
-    let inferSeconds: number;
+    const inferImagesPerSecByBatch: Record<string, number> = {};
     try {
-      const start = performance.now();
-      await evaluate(model, test, {
-        batchSize: 1000,
-        loss: 'nll',
-        ...(pool ? { predictBatch: (b: PreparedBatch) => pool.predict(model, b) } : {}),
-      });
-      inferSeconds = (performance.now() - start) / 1000;
+      const predictBatch = pool
+        ? { predictBatch: (b: PreparedBatch) => pool.predict(model, b) }
+        : {};
+      for (const inferBatch of options.inferBatchSizes) {
+        const warmupImages = Math.min(test.count, 2 * inferBatch);
+        await evaluate(model, sliceDataset(test, 0, warmupImages), {
+          batchSize: inferBatch,
+          loss: 'nll',
+          ...predictBatch,
+        });
+        const start = performance.now();
+        await evaluate(model, test, { batchSize: inferBatch, loss: 'nll', ...predictBatch });
+        inferImagesPerSecByBatch[inferBatch] = test.count / ((performance.now() - start) / 1000);
+      }
     } finally {
       await pool?.close();
     }
+    const [fastestBatch, fastest] = Object.entries(inferImagesPerSecByBatch).reduce((a, b) =>
+      b[1] > a[1] ? b : a,
+    );
     return {
       model: zoo.name,
       backend,
@@ -118,7 +134,9 @@ export async function runBench(
       steps,
       trainImagesPerSec: (steps * batchSize) / trainSeconds,
       msPerStep: (1000 * trainSeconds) / steps,
-      inferImagesPerSec: test.count / inferSeconds,
+      inferImagesPerSec: fastest,
+      inferBatchSize: Number(fastestBatch),
+      inferImagesPerSecByBatch,
       cpuMsPerStep: (cpuTo.user + cpuTo.system) / 1000 / steps,
       load: loadavg()[0]!,
     };
@@ -148,6 +166,12 @@ export function register(program: Command): void {
       'data-parallel workers (default: the number of cores)',
       integerAtLeast(1),
     )
+    .option(
+      '--infer-batch-sizes <list>',
+      'inference batch sizes to time (comma-separated); the fastest is reported',
+      integerList(1),
+      [128, 256, 1000],
+    )
     .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
     .option('--json', 'print one JSON line')
     .action(async (options: BenchOptions) => {
@@ -171,7 +195,7 @@ export function register(program: Command): void {
           `${result.model} on ${result.backend}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, batch ${result.batchSize} (${cpu}, load ${result.load.toFixed(2)})`,
           `  training:  ${result.trainImagesPerSec.toFixed(0)} images/s (${result.msPerStep.toFixed(1)} ms per step, ${result.steps} steps)`,
           `  CPU time:  ${result.cpuMsPerStep.toFixed(1)} ms per step (all threads)`,
-          `  inference: ${result.inferImagesPerSec.toFixed(0)} images/s (10,000 test images)`,
+          `  inference: ${result.inferImagesPerSec.toFixed(0)} images/s (10,000 test images, batch ${result.inferBatchSize}, the fastest of ${Object.keys(result.inferImagesPerSecByBatch).join(', ')})`,
         ].join('\n'),
       );
     });
