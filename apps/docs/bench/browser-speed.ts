@@ -86,6 +86,9 @@ async function layersImagesPerSec(
 ): Promise<{ imagesPerSec: number; renderer: string }> {
   await page.goto(`${url}/`, { waitUntil: 'load' });
   await page.addScriptTag({ url: '/__bench/tf.min.js' });
+  // tsx compiles this file with esbuild's keepNames, which wraps the functions defined inside the
+  // callback below in a `__name` helper that exists only in Node: give the page a no-op one.
+  await page.addScriptTag({ content: 'globalThis.__name = (fn) => fn;' });
   return page.evaluate(
     async ({ backend, images, labels, batch }) => {
       // biome-ignore lint/suspicious/noExplicitAny: the UMD bundle's global
