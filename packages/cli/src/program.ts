@@ -3,6 +3,8 @@ import { MnistDataError } from '@s4/mnist-data';
 import { Command, CommanderError } from 'commander';
 import { register as registerBackprop } from './commands/backprop';
 import { register as registerBench } from './commands/bench';
+import { register as registerCheck } from './commands/check';
+import { register as registerCompare } from './commands/compare';
 import { register as registerData } from './commands/data';
 import { register as registerEvaluate } from './commands/evaluate';
 import { register as registerModels } from './commands/models';
@@ -23,6 +25,8 @@ const registrars: Array<(program: Command) => void> = [
   registerEvaluate,
   registerPredict,
   registerSummary,
+  registerCheck,
+  registerCompare,
   registerModels,
   registerBench,
 ];

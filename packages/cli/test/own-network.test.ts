@@ -152,8 +152,84 @@ describe('model files on the command line', () => {
   });
 });
 
+describe('s4 check', () => {
+  /** The rows of a torchsummary-style table: name, shape and params (and any further columns). */
+  const tableRows = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => /^\s+[A-Za-z0-9]+-\d+\s+\[/.test(line))
+      .map((line) => {
+        const match = /^\s+(\S+)\s+(\[[^\]]*\])\s+(\S+)(.*)$/.exec(line) as RegExpExecArray;
+        return { name: match[1], shape: match[2], params: match[3], rest: match[4]!.trim() };
+      });
+
+  test.each(['s4', 'seed-arch1', 'seed-arch2'])(
+    "%s: check's shapes and params are those of s4 summary's real forward pass",
+    (name) => {
+      const checked = s4('check', '--model', name);
+      const summarized = s4('summary', '--model', name);
+      expect(checked.status, checked.stderr).toBe(0);
+      const summaryRows = tableRows(summarized.stdout);
+      expect(summaryRows.length).toBeGreaterThan(10);
+      expect(tableRows(checked.stdout).map(({ rest: _, ...row }) => row)).toEqual(
+        summaryRows.map(({ rest: _, ...row }) => row),
+      );
+      const total = /Total params: (\S+)/.exec(summarized.stdout)?.[1];
+      expect(checked.stdout).toContain(`Total params: ${total}`);
+    },
+  );
+
+  test('prints receptive field, jump and multiply-adds per row, the checklist and a verdict', () => {
+    const { stdout } = s4('check', '--model', 's4');
+    // Hand-worked: see the @s4/models receptive-field tests for the whole tables.
+    expect(stdout).toContain(
+      '        MaxPool2d-13           [-1, 16, 11, 11]               0      8      2              0',
+    );
+    expect(stdout).toContain(
+      '           Conv2d-14             [-1, 12, 9, 9]           1,728     12      2        139,968',
+    );
+    expect(stdout).toContain(
+      '    GlobalAvgPool-25                   [-1, 16]               0     28     10              0',
+    );
+    expect(stdout).toContain('Total mult-adds per image: 1,629,520');
+    expect(stdout).toContain('  ✓ uses Global Average Pooling (1 GAP layer)');
+    expect(stdout).toMatch(
+      /^Verdict: s4 meets all 5 constraints \(7,738 parameters, receptive field 28 px\)\.$/m,
+    );
+    const arch1 = s4('check', '--model', 'seed-arch1').stdout;
+    expect(arch1).toContain(
+      '           Linear-10                   [-1, 20]           2,900     26     12          2,880',
+    );
+    expect(arch1).toMatch(
+      /^Verdict: seed-arch1 fails 2 of 5 constraints: exactly one fully connected layer \(2 Linear layers\); uses Global Average Pooling \(0 GAP layers\)\.$/m,
+    );
+  });
+
+  test('--json for tools, and a model file', () => {
+    const result = s4('check', '--model', write('net.json', net), '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      model: 'tiny',
+      params: 430,
+      receptiveField: 28,
+      verdict: { passed: true },
+    });
+    // conv 4·26·26·9 + conv 8·11·11·9·4 + linear 8·10
+    expect(report.multiplyAdds).toBe(4 * 26 * 26 * 9 + 8 * 11 * 11 * 9 * 4 + 80);
+    expect(report.layers).toHaveLength(10);
+    expect(report.layers[9]).toMatchObject({ type: 'logsoftmax', functional: true });
+    expect(report.layers[4]).toMatchObject({
+      summaryName: 'Conv2d-5',
+      outputShape: [8, 11, 11],
+      receptiveField: 8,
+      jump: 2,
+    });
+  });
+});
+
 describe('the learner round trip', () => {
-  test('train --model ./net.json --seeds 1,2: a run folder per seed and a summary', () => {
+  test('train --model ./net.json --seeds 1,2 (a run folder per seed, a summary), evaluate it, compare with an s4 run', () => {
     const file = write('net.json', net);
     const out = join(work, 'tiny-seeds');
     const result = s4('train', '--model', file, '--seeds', '1,2', '--out', out, ...CHEAP);
@@ -216,5 +292,52 @@ describe('the learner round trip', () => {
     );
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect(JSON.parse(evaluated.stdout)).toMatchObject({ model: 'tiny', params: 430, count: 200 });
+
+    // An s4 run to compare with, then the comparison.
+    const s4run = join(work, 's4-run');
+    const trained = s4('train', '--epochs', '1', '--out', s4run, ...CHEAP);
+    expect(trained.status, trained.stderr).toBe(0);
+    const comparison = join(work, 'comparison');
+    const compared = s4('compare', out, s4run, '--out', comparison);
+    expect(compared.status, compared.stderr).toBe(0);
+    const s4final = JSON.parse(readFileSync(join(s4run, 'metrics.jsonl'), 'utf8')).testAccuracy;
+    expect(compared.stdout).toMatch(
+      /^run\s+model\s+params\s+final acc\s+best acc \(epoch\)\s+epochs\s+wall time$/m,
+    );
+    expect(compared.stdout).toMatch(
+      new RegExp(`^tiny-seeds/seed-1\\s+tiny\\s+430\\s+${finals[0]!.toFixed(2)}%`, 'm'),
+    );
+    expect(compared.stdout).toMatch(
+      new RegExp(
+        `^s4-run\\s+s4\\s+7,738\\s+${s4final.toFixed(2)}%\\s+${s4final.toFixed(2)}% \\(1\\)\\s+1\\s`,
+        'm',
+      ),
+    );
+    const all = [...finals, s4final];
+    const best = ['tiny-seeds/seed-1', 'tiny-seeds/seed-2', 's4-run'][
+      all.indexOf(Math.max(...all))
+    ];
+    expect(compared.stdout).toContain(`Best final test accuracy: ${best} (`);
+    const json = JSON.parse(readFileSync(join(comparison, 'compare.json'), 'utf8'));
+    expect(json.map((r: { label: string }) => r.label)).toEqual([
+      'tiny-seeds/seed-1',
+      'tiny-seeds/seed-2',
+      's4-run',
+    ]);
+    expect(readFileSync(join(comparison, 'compare.md'), 'utf8')).toContain(
+      '| s4-run | s4 | 7,738 |',
+    );
+    const svg = readFileSync(join(comparison, 'compare-curves.svg'), 'utf8');
+    expect(svg).toContain('s4-run (s4)');
+    expect(svg).toContain('tiny-seeds/seed-2 (tiny)');
+    expect(
+      PNG.sync.read(readFileSync(join(comparison, 'compare-curves.png'))).width,
+    ).toBeGreaterThan(600);
+
+    // A folder that is no run: exit 2, nothing written.
+    const refused = s4('compare', s4run, join(work, 'nowhere'), '--out', join(work, 'no-compare'));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('nowhere: expected a run folder of s4 train');
+    expect(existsSync(join(work, 'no-compare'))).toBe(false);
   }, 600_000);
 });

@@ -30,7 +30,7 @@ export {
 } from './model-file';
 export { layerParamCount, paramCount } from './param-count';
 export { BlankImageError, preprocessDigit, type RasterImage } from './preprocess-digit';
-export { analyzeArchitecture, type LayerAnalysis } from './receptive-field';
+export { analyzeArchitecture, CLASS_NAMES, type LayerAnalysis } from './receptive-field';
 export {
   type AugmentRecipe,
   describeRecipe,

@@ -2,6 +2,21 @@ import { architectureShapes, type FeatureShape, INPUT_SHAPE } from './layer-shap
 import type { LayerSpec } from './layer-spec';
 import { layerParamCount } from './param-count';
 
+/** The @s4/core (and PyTorch) class of each layer type, as torchsummary names rows. */
+export const CLASS_NAMES: Record<LayerSpec['type'], string> = {
+  conv2d: 'Conv2d',
+  batchnorm2d: 'BatchNorm2d',
+  batchnorm1d: 'BatchNorm1d',
+  linear: 'Linear',
+  maxpool2d: 'MaxPool2d',
+  avgpool2d: 'AvgPool2d',
+  dropout: 'Dropout',
+  relu: 'ReLU',
+  gap: 'GlobalAvgPool',
+  flatten: 'Flatten',
+  logsoftmax: 'LogSoftmax',
+};
+
 /** What a learner works out by hand for one layer, on one 1×28×28 input. */
 export interface LayerAnalysis {
   /** Position in `architecture`. */
@@ -9,6 +24,8 @@ export interface LayerAnalysis {
   type: LayerSpec['type'];
   /** Applied as a function call (`F.relu`): torchsummary shows no row for it. */
   functional: boolean;
+  /** torchsummary's row name (`Conv2d-1`), numbered over the listed layers; undefined when functional. */
+  summaryName: string | undefined;
   /** `[C, H, W]` or `[F]`, without the batch. */
   outputShape: FeatureShape;
   params: number;
@@ -36,6 +53,7 @@ export function analyzeArchitecture(architecture: readonly LayerSpec[]): LayerAn
   let input: FeatureShape = INPUT_SHAPE;
   // Height of the image a flatten turned into a vector: the next Linear sees all of it.
   let flattenedHeight = 1;
+  let listed = 0;
   return architecture.map((layer, index) => {
     const outputShape = shapes[index] as FeatureShape;
     let multiplyAdds = 0;
@@ -70,10 +88,12 @@ export function analyzeArchitecture(architecture: readonly LayerSpec[]): LayerAn
         break;
     }
     input = outputShape;
+    const functional = 'functional' in layer && layer.functional === true;
     return {
       index,
       type: layer.type,
-      functional: 'functional' in layer && layer.functional === true,
+      functional,
+      summaryName: functional ? undefined : `${CLASS_NAMES[layer.type]}-${++listed}`,
       outputShape,
       params: layerParamCount(layer),
       receptiveField: r,
