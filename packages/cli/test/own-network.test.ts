@@ -229,8 +229,13 @@ describe('s4 check', () => {
 });
 
 describe('the learner round trip', () => {
-  test('train --model ./net.json --seeds 1,2 (a run folder per seed, a summary), evaluate it, compare with an s4 run', () => {
+  test('write net.json, check it, train --model ./net.json --seeds 1,2 (a run folder per seed, a summary), evaluate it, compare with an s4 run', () => {
     const file = write('net.json', net);
+    const checked = s4('check', '--model', file);
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(
+      /^Verdict: tiny meets all 5 constraints \(430 parameters, receptive field 28 px\)\.$/m,
+    );
     const out = join(work, 'tiny-seeds');
     const result = s4('train', '--model', file, '--seeds', '1,2', '--out', out, ...CHEAP);
     expect(result.status, result.stderr).toBe(0);

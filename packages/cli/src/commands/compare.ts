@@ -18,29 +18,41 @@ export function register(program: Command): void {
       '-o, --out <dir>',
       'where compare.md, compare.json and compare-curves.svg/png go (default runs/compare-<timestamp>)',
     )
+    .option('--overwrite', 'replace the content of a non-empty --out folder')
     .option('--json', 'print the comparison as JSON (the files are written all the same)')
-    .action(async (dirs: string[], options: { out?: string; json?: boolean }) => {
-      // Every run is read before anything is written: a bad folder leaves no half comparison.
-      const runs = await readRuns(dirs);
-      const folder = new RunFolder(options.out ?? join('runs', `compare-${timestamp()}`));
-      await folder.create();
-      await folder.writeText('compare.json', `${JSON.stringify(runs, null, 2)}\n`);
-      await folder.writeText('compare.md', comparisonMarkdown(runs));
-      await folder.writeImage(
-        'compare-curves',
-        await renderSvg(
-          overlaidCurvesSpec(
-            runs.map((r) => ({ label: `${r.label} (${r.model})`, metrics: r.metrics })),
-            winnerLine(runs),
-          ),
-        ),
-      );
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(runs)}\n`);
-        return;
-      }
-      process.stdout.write(
-        `${comparisonTable(runs)}\n\n${winnerLine(runs)}\nCurves and table: ${join(folder.dir, 'compare.md')}, ${join(folder.dir, 'compare-curves.svg')} (and .png)\n`,
-      );
-    });
+    .action(
+      async (dirs: string[], options: { out?: string; overwrite?: boolean; json?: boolean }) => {
+        // Every run is read before anything is written: a bad folder leaves no half comparison.
+        const runs = await readRuns(dirs);
+        const folder = await RunFolder.open(options.out ?? join('runs', `compare-${timestamp()}`), {
+          mode: 'new',
+          overwrite: options.overwrite,
+          flag: '--out',
+        });
+        try {
+          await folder.writeText('compare.json', `${JSON.stringify(runs, null, 2)}\n`);
+          await folder.writeText('compare.md', comparisonMarkdown(runs));
+          await folder.writeImage(
+            'compare-curves',
+            await renderSvg(
+              overlaidCurvesSpec(
+                runs.map((r) => ({ label: `${r.label} (${r.model})`, metrics: r.metrics })),
+                winnerLine(runs),
+              ),
+            ),
+          );
+          await folder.close();
+        } catch (error) {
+          await folder.abandon();
+          throw error;
+        }
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(runs)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${comparisonTable(runs)}\n\n${winnerLine(runs)}\nCurves and table: ${join(folder.dir, 'compare.md')}, ${join(folder.dir, 'compare-curves.svg')} (and .png)\n`,
+        );
+      },
+    );
 }
