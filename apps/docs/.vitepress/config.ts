@@ -24,6 +24,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Quick start', link: '/guide/quick-start' },
       { text: 'Part 1: Backprop by hand', link: '/guide/backprop' },
       { text: 'Part 2: The MNIST CNN', link: '/guide/mnist-cnn' },
+      { text: 'Model files: your own network', link: '/guide/model-files' },
       { text: '@s4/mnist-data on its own', link: '/guide/mnist-data' },
     ],
   },

@@ -20,6 +20,7 @@ describe('the built site', () => {
       '/guide/quick-start',
       '/guide/backprop',
       '/guide/mnist-cnn',
+      '/guide/model-files',
       '/guide/mnist-data',
       '/demos/backprop',
       '/demos/draw',
