@@ -19,7 +19,14 @@ export interface DownloadOptions {
   compressed?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  /**
+   * How long a mirror may take to answer, and to send the next bytes once it has (default
+   * 30 s); a mirror that stalls longer is given up with a clear error.
+   */
+  timeoutMs?: number | undefined;
 }
+
+export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 30_000;
 
 export interface Downloaded {
   /** Raw IDX bytes, verified against their SHA-256. */
@@ -44,13 +51,20 @@ export async function downloadMnistFile(
   for (const mirror of mirrors) {
     const url = mirrorUrl(mirror, fileName);
     try {
-      const body = await fetchBody(url, fileName, options);
+      // Every file's size is known: a body larger than it is not that file (gzip adds at most
+      // a few bytes per 32 KiB block to incompressible data, hence the slack for a .gz).
+      const maxBytes = file.rawBytes + (options.compressed === false ? 0 : 64 * 1024);
+      const body = await fetchBody(url, fileName, maxBytes, options);
       const bytes = await verifyMnistBytes(body, file, url, platform);
       return { bytes, mirror, url };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (error instanceof CallbackError) throw error.error;
-      const reason = error instanceof Error ? error.message : String(error);
+      // undici's "fetch failed" hides the reason (refused, redirect loop, …) in its cause.
+      const cause = (error as { cause?: unknown })?.cause;
+      const reason =
+        (error instanceof Error ? error.message : String(error)) +
+        (error instanceof TypeError && cause instanceof Error ? ` (${cause.message})` : '');
       failures.push(reason.startsWith(url) ? reason : `${url}: ${reason}`);
     }
   }
@@ -69,9 +83,55 @@ class CallbackError {
 async function fetchBody(
   url: string,
   fileName: string,
+  maxBytes: number,
   options: DownloadOptions,
 ): Promise<Uint8Array> {
-  const response = await fetch(url, { signal: options.signal ?? null });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
+  const stall = new AbortController();
+  let stalled: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = `${what} within ${timeoutMs / 1000} s; giving up on this mirror`;
+      stall.abort();
+    }, timeoutMs);
+  };
+  const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
+  try {
+    arm('no response');
+    let response: Response;
+    try {
+      response = await fetch(url, { signal });
+    } catch (error) {
+      if (stalled) throw new Error(stalled);
+      throw error;
+    }
+    return await readBody(
+      response,
+      url,
+      fileName,
+      maxBytes,
+      options,
+      () => {
+        if (stalled) throw new Error(stalled);
+      },
+      arm,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readBody(
+  response: Response,
+  url: string,
+  fileName: string,
+  maxBytes: number,
+  options: DownloadOptions,
+  checkStalled: () => void,
+  arm: (what: string) => void,
+): Promise<Uint8Array> {
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
     throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
@@ -81,6 +141,14 @@ async function fetchBody(
     ? null
     : response.headers.get('content-length');
   const totalBytes = lengthHeader === null ? undefined : Number(lengthHeader);
+  if (totalBytes !== undefined && totalBytes > maxBytes) {
+    await response.body.cancel();
+    throw new MnistDataError(
+      'OVERSIZED',
+      `expected at most ${maxBytes} bytes (${fileName}), the server announces ${totalBytes}`,
+      { file: url },
+    );
+  }
   const chunks: Uint8Array[] = [];
   let receivedBytes = 0;
   const reader = response.body.getReader();
@@ -95,10 +163,12 @@ async function fetchBody(
   report();
   for (;;) {
     let result: ReadableStreamReadResult<Uint8Array>;
+    arm(`no data after ${receivedBytes} bytes`);
     try {
       result = await reader.read();
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      checkStalled();
       const expected = totalBytes === undefined ? 'the whole body' : `${totalBytes} bytes`;
       throw new MnistDataError(
         'TRUNCATED',
@@ -109,6 +179,14 @@ async function fetchBody(
     if (result.done) break;
     chunks.push(result.value);
     receivedBytes += result.value.length;
+    if (receivedBytes > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new MnistDataError(
+        'OVERSIZED',
+        `expected at most ${maxBytes} bytes (${fileName}), the server sent more; stopped at ${receivedBytes}`,
+        { file: url },
+      );
+    }
     report();
   }
   if (totalBytes !== undefined && receivedBytes !== totalBytes) {

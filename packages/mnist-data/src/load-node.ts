@@ -33,6 +33,8 @@ export interface LoadMnistOptions {
   verify?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
+  /** How long a mirror may take to answer or to send more bytes (default 30 s). */
+  timeoutMs?: number | undefined;
   /** Told when a cached or packaged file fails its check (default console.warn). */
   onWarning?: ((message: string) => void) | undefined;
 }
@@ -65,7 +67,7 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
 export interface FetchMnistOptions
   extends Pick<
     LoadMnistOptions,
-    'cacheDir' | 'usePackage' | 'mirrors' | 'signal' | 'onProgress' | 'onWarning'
+    'cacheDir' | 'usePackage' | 'mirrors' | 'signal' | 'onProgress' | 'onWarning' | 'timeoutMs'
   > {
   /** Default both. */
   splits?: readonly MnistSplit[];

@@ -63,6 +63,13 @@ export function assembleMnist(
       { file: labelsName },
     );
   }
+  if (count === 0) {
+    throw new MnistDataError(
+      'BAD_SHAPE',
+      `${imagesName}: expected at least one image, found [0, ${rows}, ${cols}] (an empty split)`,
+      { file: imagesName },
+    );
+  }
   const labelCount = labels.dims[0]!;
   if (labelCount !== count) {
     throw new MnistDataError(

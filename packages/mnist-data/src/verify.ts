@@ -15,8 +15,10 @@ export async function verifyMnistBytes(
   platform: Platform,
 ): Promise<Uint8Array> {
   if (isGzip(bytes)) {
+    // The compressed file's hash first: only an unknown .gz needs inflating to be checked, and
+    // then never past the official raw size, so a decompression bomb costs at most that.
     const gzHash = await platform.sha256Hex(bytes);
-    const raw = await platform.gunzipIdx(bytes, { name });
+    const raw = await platform.gunzipIdx(bytes, { name, maxBytes: file.rawBytes });
     if (gzHash === file.gzSha256) return raw;
     await checkRawHash(raw, file, `${name} (inflated)`, platform);
     return raw;

@@ -24,8 +24,18 @@ let base: string;
 const files = new Map<string, Uint8Array>();
 const requests: string[] = [];
 let releaseStalled: () => void = () => {};
+let bomb: Uint8Array;
 
 beforeAll(async () => {
+  // A decompression bomb: an IDX header announcing 1.3 million 28×28 images (1 GiB, under the
+  // generic IDX limit), then gzip members of 16 MiB of zeros each, ~1 GiB in all.
+  const header = new Uint8Array(16);
+  new DataView(header.buffer).setUint32(0, 0x803);
+  new DataView(header.buffer).setUint32(4, 1_300_000);
+  new DataView(header.buffer).setUint32(8, 28);
+  new DataView(header.buffer).setUint32(12, 28);
+  const zeros = gzipSync(new Uint8Array(16 * 2 ** 20));
+  bomb = Buffer.concat([gzipSync(header), ...Array.from({ length: 64 }, () => zeros)]);
   for (const kind of ['images', 'labels'] as const) {
     const file = mnistFile('test', kind);
     const raw = await readPackageFile(file.name);
@@ -38,6 +48,26 @@ beforeAll(async () => {
     const [, mode, name = ''] = (request.url ?? '').split('/');
     requests.push(`${mode}/${name}`);
     const body = files.get(mode === 'corrupt' ? `corrupt/${name}` : name);
+    if (mode === 'silent') return; // never answers
+    if (mode === 'loop') {
+      response.writeHead(302, { location: request.url }).end();
+      return;
+    }
+    if (mode === 'endless') {
+      // No Content-Length, and bytes for as long as the client reads.
+      response.writeHead(200);
+      const chunk = new Uint8Array(64 * 1024);
+      const more = () => {
+        while (!response.destroyed && response.write(chunk));
+      };
+      response.on('drain', more);
+      more();
+      return;
+    }
+    if (mode === 'bomb') {
+      response.writeHead(200, { 'content-length': bomb.length }).end(bomb);
+      return;
+    }
     if (mode === 'down') {
       response.writeHead(500, 'Internal Server Error').end('down');
     } else if (body === undefined || mode === 'missing') {
@@ -209,6 +239,76 @@ describe('download from mirrors (real HTTP server on 127.0.0.1)', () => {
     await expect(loading).rejects.toThrow('stopped by the user');
     releaseStalled();
     expect(await readdir(cacheDir)).toEqual([]);
+  });
+});
+
+describe('hostile or broken mirrors are bounded in memory and time', () => {
+  const rssGrowth = async (work: () => Promise<unknown>) => {
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 5);
+    try {
+      await work();
+    } finally {
+      clearInterval(sample);
+    }
+    return Math.max(peak, process.memoryUsage().rss) - before;
+  };
+  const failure = async (mirrors: string[], extra: { timeoutMs?: number } = {}) => {
+    const cacheDir = await scratchDir('dl');
+    try {
+      await loadFrom(cacheDir, mirrors, extra);
+    } catch (error) {
+      expect(error).toBeInstanceOf(MnistDataError);
+      expect(await readdir(cacheDir)).toEqual([]);
+      return (error as MnistDataError).message;
+    }
+    throw new Error('expected the load to fail');
+  };
+
+  it('an endless body stops at the file size it should have', async () => {
+    let message = '';
+    const growth = await rssGrowth(async () => {
+      message = await failure([mirror('endless')]);
+    });
+    const max = mnistFile('test', 'images').rawBytes + 64 * 1024;
+    expect(message).toContain(
+      `${base}/endless/t10k-images-idx3-ubyte.gz: expected at most ${max} bytes (t10k-images-idx3-ubyte.gz), the server sent more`,
+    );
+    expect(growth).toBeLessThan(256 * 2 ** 20);
+  });
+
+  it('a gzip bomb is refused before it inflates (checksum of the .gz first)', async () => {
+    let message = '';
+    const growth = await rssGrowth(async () => {
+      message = await failure([mirror('bomb')]);
+    });
+    expect(message).toMatch(/bomb\/t10k-images-idx3-ubyte\.gz: header announces 1300000×28×28/);
+    expect(growth).toBeLessThan(256 * 2 ** 20);
+  });
+
+  it('a mirror that never answers is given up after the timeout, with a clear reason', async () => {
+    const message = await failure([mirror('silent')], { timeoutMs: 300 });
+    expect(message).toContain(
+      `${base}/silent/t10k-images-idx3-ubyte.gz: no response within 0.3 s; giving up on this mirror`,
+    );
+  });
+
+  it('a body that stalls is given up after the timeout, naming the bytes received', async () => {
+    const message = await failure([mirror('stalled')], { timeoutMs: 300 });
+    expect(message).toMatch(
+      /stalled\/t10k-images-idx3-ubyte\.gz: no data after \d+ bytes within 0\.3 s/,
+    );
+    releaseStalled();
+  });
+
+  it('a redirect loop says so instead of "fetch failed"', async () => {
+    const message = await failure([mirror('loop')]);
+    expect(message).toMatch(
+      /loop\/t10k-images-idx3-ubyte\.gz: fetch failed \(redirect count exceeded\)/,
+    );
   });
 });
 

@@ -245,3 +245,23 @@ describe('defaultCacheDir', () => {
     expect(await readFile(join(cacheDir, 't10k-labels-idx1-ubyte'))).toHaveLength(10008);
   });
 });
+
+describe('verify: false still refuses what is not a split', () => {
+  it('an empty split ([0, 28, 28] images, 0 labels) is BAD_SHAPE, naming the file', async () => {
+    const dir = await scratchDir('empty');
+    const images = new Uint8Array(16);
+    new DataView(images.buffer).setUint32(0, 0x803);
+    new DataView(images.buffer).setUint32(8, 28);
+    new DataView(images.buffer).setUint32(12, 28);
+    const labels = new Uint8Array(8);
+    new DataView(labels.buffer).setUint32(0, 0x801);
+    await writeFile(join(dir, 't10k-images-idx3-ubyte'), images);
+    await writeFile(join(dir, 't10k-labels-idx1-ubyte'), labels);
+    const error = await loadMnist({ split: 'test', dir, verify: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MnistDataError);
+    expect((error as MnistDataError).code).toBe('BAD_SHAPE');
+    expect((error as MnistDataError).message).toContain(
+      't10k-images-idx3-ubyte: expected at least one image, found [0, 28, 28] (an empty split)',
+    );
+  });
+});
