@@ -26,12 +26,15 @@ export interface InferenceModel extends LoadedCheckpoint {
  * every tensor's shape), else the model's shipped weights. Bad choices are UsageErrors.
  */
 export async function loadInferenceModel(choice: ModelChoice): Promise<InferenceModel> {
+  if (choice.checkpoint !== undefined && choice.checkpoint.trim() === '') {
+    throw new UsageError('--checkpoint: expected a checkpoint folder, found ""');
+  }
   await initBackend({ backend: choice.backend });
   const chosen = choice.model === undefined ? undefined : await resolveModel(choice.model);
   let zooName = chosen?.name;
   try {
     let loaded: LoadedCheckpoint;
-    if (choice.checkpoint) {
+    if (choice.checkpoint !== undefined) {
       const target = chosen ? createModel(chosen) : undefined;
       try {
         loaded = await loadCheckpoint(choice.checkpoint, target ? { model: target } : {});
@@ -42,6 +45,13 @@ export async function loadInferenceModel(choice: ModelChoice): Promise<Inference
       for (const t of loaded.extraTensors.values()) t.dispose();
       loaded.extraTensors.clear();
       loaded.model.eval();
+      // evaluate and predict feed MNIST digits: a network made for other inputs cannot run.
+      if (loaded.inputShape.join(',') !== '28,28,1') {
+        loaded.model.dispose();
+        throw new UsageError(
+          `${choice.checkpoint}/model.json: "inputShape" must be [28, 28, 1] (an MNIST digit) for s4 evaluate and predict, found [${loaded.inputShape.join(', ')}]`,
+        );
+      }
     } else {
       if (chosen && 'file' in chosen) {
         throw new UsageError(

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { loadMnist } from '@s4/mnist-data';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -170,6 +171,106 @@ describe('s4 predict', () => {
       const result = s4('predict', file, '--checkpoint', checkpoint);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(message);
+    }
+  });
+});
+
+/**
+ * A PNG whose header declares `width`×`height` gray pixels, with one tiny compressed row: a few
+ * hundred bytes that a decoder would turn into width × height × 4 bytes of RGBA.
+ */
+function hugePngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    // The CRC is not checked before the size: any value will do for this test.
+    return Buffer.concat([length, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // gray
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(width + 1))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Runs `s4 args…` under GNU time: the result and the child's peak resident memory in MiB. */
+function s4Measured(...args: string[]) {
+  const result = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'maxrss-kb %M', process.execPath, bin, ...args],
+    {
+      cwd: work,
+      encoding: 'utf8',
+    },
+  );
+  const kb = Number(/maxrss-kb (\d+)/.exec(result.stderr)?.[1]);
+  return { ...result, peakMiB: kb / 1024 };
+}
+
+describe('untrusted inputs to evaluate and predict', () => {
+  test('a PNG declaring 30000×30000 pixels is refused before decoding, in bounded memory', () => {
+    const file = join(work, 'bomb.png');
+    writeFileSync(file, hugePngHeader(30_000, 30_000));
+    const result = s4Measured('predict', file, '--checkpoint', checkpoint);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `${file}: expected a PNG of at most 4096×4096 pixels (a digit needs far less), found 30000×30000 declared in its header`,
+    );
+    // Decoding it would need 30000 × 30000 × 4 bytes (3.4 GiB); a refusal needs a Node process.
+    expect(result.peakMiB).toBeGreaterThan(0);
+    expect(result.peakMiB).toBeLessThan(400);
+  });
+
+  test('a PNG file larger than any digit needs is refused before it is read', () => {
+    const file = join(work, 'huge-file.png');
+    writeFileSync(file, hugePngHeader(28, 28));
+    // A sparse file: 40 MiB on paper, nothing on disk.
+    truncateSync(file, 40 * 2 ** 20);
+    const result = s4('predict', file, '--checkpoint', checkpoint);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      `${file}: expected a PNG digit of at most 33554432 bytes, found 41943040 bytes`,
+    );
+  });
+
+  test("--checkpoint '' is refused instead of falling back to the shipped weights", () => {
+    for (const command of [
+      ['evaluate', '--limit', '10'],
+      ['predict', join(work, 'digit-0.png')],
+    ]) {
+      const result = s4(...command, '--checkpoint', '');
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('--checkpoint: expected a checkpoint folder, found ""');
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  test('a checkpoint made for other inputs than 28×28×1 digits is refused, naming inputShape', async () => {
+    const other = join(work, 'rgb32');
+    cpSync(checkpoint, other, { recursive: true });
+    const modelJson = join(other, 'model.json');
+    const json = JSON.parse(readFileSync(modelJson, 'utf8'));
+    json.inputShape = [32, 32, 3];
+    writeFileSync(modelJson, JSON.stringify(json));
+    const test = await loadMnist({ split: 'test', limit: 1, download: false });
+    const digit = join(work, 'rgb32-digit.png');
+    writeFileSync(digit, digitPng(test.images.subarray(0, 784), 2));
+    for (const command of [
+      ['evaluate', '--limit', '10'],
+      ['predict', digit],
+    ]) {
+      const result = s4(...command, '--checkpoint', other);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(
+        `${modelJson}: "inputShape" must be [28, 28, 1] (an MNIST digit) for s4 evaluate and predict, found [32, 32, 3]`,
+      );
+      expect(result.stdout).toBe('');
     }
   });
 });

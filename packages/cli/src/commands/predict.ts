@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { tf } from '@s4/core';
 import { BlankImageError, modelNames, preprocessDigit } from '@s4/models';
 import type { Command } from 'commander';
@@ -14,15 +14,40 @@ interface PredictOptions {
   backend: 'wasm' | 'cpu';
 }
 
+/**
+ * The largest PNG side accepted: a digit needs nothing near it, and the decoded RGBA image
+ * (4 bytes a pixel) stays under 64 MiB, whatever size a file's header claims.
+ */
+const MAX_PNG_SIDE = 4096;
+/** Larger files are not digit images; refused before reading. */
+const MAX_PNG_FILE_BYTES = 32 * 2 ** 20;
+
 /** Reads a PNG (any size, gray or colour, with or without alpha) into MNIST's 28×28 form. */
 async function readDigit(file: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
+    const info = await stat(file);
+    if (info.isFile() && info.size > MAX_PNG_FILE_BYTES) {
+      throw new UsageError(
+        `${file}: expected a PNG digit of at most ${MAX_PNG_FILE_BYTES} bytes, found ${info.size} bytes`,
+      );
+    }
     bytes = await readFile(file);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
+  }
+  // The size from the IHDR chunk (bytes 16-23), checked before pngjs allocates the image.
+  if (bytes.length >= 24 && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    const width = bytes.readUInt32BE(16);
+    const height = bytes.readUInt32BE(20);
+    if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) {
+      throw new UsageError(
+        `${file}: expected a PNG of at most ${MAX_PNG_SIDE}×${MAX_PNG_SIDE} pixels (a digit needs far less), found ${width}×${height} declared in its header`,
+      );
+    }
   }
   let png: PNG;
   try {
