@@ -31,6 +31,10 @@ const site = await startStaticServer({
   port,
   host: values.host,
   crossOriginIsolation: !values['no-isolation'],
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`${values.host}:${port} is already in use: pick another with --port N`);
+  process.exit(1);
 });
 console.log(
   `S4 docs on ${site.url}/ (${values['no-isolation'] ? 'no COOP/COEP' : 'cross-origin isolated'}); Ctrl+C to stop`,

@@ -36,10 +36,22 @@ export function buildProgram(): Command {
   const program = new Command('s4')
     .description('S4: backprop by hand and a tiny MNIST CNN, in TypeScript')
     .version(VERSION)
-    .showHelpAfterError()
     .exitOverride();
   for (const register of registrars) register(program);
+  usageAfterErrors(program, []);
   return program;
+}
+
+/**
+ * After a usage error every command prints its usage line and where the full help is, as
+ * argparse does, rather than the whole help.
+ */
+function usageAfterErrors(command: Command, parents: string[]): void {
+  const name = [...parents, command.name()].join(' ');
+  command.showHelpAfterError(
+    `Usage: ${name} ${command.usage()}\nRun '${name} --help' for the options.`,
+  );
+  for (const sub of command.commands) usageAfterErrors(sub, [...parents, command.name()]);
 }
 
 /**
@@ -65,8 +77,10 @@ export async function run(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-      return ok.includes(error.code) ? 0 : 2;
+      // `s4 --help` succeeds; `s4` (or `s4 data`) without a command prints the help and fails
+      // with 1, like npm and turbo; any other usage error is 2.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      return error.code === 'commander.help' ? 1 : 2;
     }
     if (error instanceof UsageError || isBadInput(error)) {
       console.error(`error: ${(error as Error).message}`);

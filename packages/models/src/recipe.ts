@@ -62,7 +62,7 @@ export function describeRecipe(recipe: Recipe): string {
     optimizer,
     scheduler,
     `batch ${recipe.batchSize}`,
-    `${recipe.epochs} epochs`,
+    `${recipe.epochs} ${recipe.epochs === 1 ? 'epoch' : 'epochs'}`,
     augment,
   ].join(' · ');
 }
