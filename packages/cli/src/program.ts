@@ -11,6 +11,7 @@ import { register as registerModels } from './commands/models';
 import { register as registerPredict } from './commands/predict';
 import { register as registerSummary } from './commands/summary';
 import { register as registerTrain } from './commands/train';
+import { errorLine } from './error-line';
 import { UsageError } from './errors';
 import { VERSION } from './version';
 
@@ -83,10 +84,10 @@ export async function run(argv: string[]): Promise<number> {
       return error.code === 'commander.help' ? 1 : 2;
     }
     if (error instanceof UsageError || isBadInput(error)) {
-      console.error(`error: ${(error as Error).message}`);
+      console.error(errorLine((error as Error).message));
       return 2;
     }
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(errorLine(error instanceof Error ? error.message : String(error)));
     return 1;
   }
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainingState } from '@s4/core';
 import { UsageError } from './errors';
+import { plural } from './plural';
 import type { TrainConfig } from './train-config';
 
 const OPTIMIZERS = ['sgd', 'adam', 'adamw'];
@@ -62,7 +63,7 @@ export function checkResumable(state: TrainingState, config: TrainConfig, dir: s
   const file = join(dir, 'model.json');
   if (state.epochs !== config.epochs || state.batchSize !== config.batchSize) {
     throw new UsageError(
-      `${file}: training state (${state.epochs} epochs, batch size ${state.batchSize}) does not match metadata.config (${config.epochs} epochs, batch size ${config.batchSize}); the checkpoint cannot be resumed`,
+      `${file}: training state (${plural(state.epochs, 'epoch')}, batch size ${state.batchSize}) does not match metadata.config (${plural(config.epochs, 'epoch')}, batch size ${config.batchSize}); the checkpoint cannot be resumed`,
     );
   }
   if (
@@ -71,12 +72,12 @@ export function checkResumable(state: TrainingState, config: TrainConfig, dir: s
     (state.epoch === config.epochs && state.batch > 0)
   ) {
     throw new UsageError(
-      `${file}: training.epoch ${state.epoch} (batch ${state.batch}) lies outside the run's ${config.epochs} epochs; the checkpoint cannot be resumed`,
+      `${file}: training.epoch ${state.epoch} (batch ${state.batch}) lies outside the run's ${plural(config.epochs, 'epoch')}; the checkpoint cannot be resumed`,
     );
   }
   if (state.epoch === config.epochs) {
     throw new UsageError(
-      `--resume ${dir}: the run already finished all ${config.epochs} epochs, nothing to resume; start a new run with --out, or evaluate it with s4 evaluate --checkpoint ${dir}`,
+      `--resume ${dir}: the run already finished all ${plural(config.epochs, 'epoch')}, nothing to resume; start a new run with --out, or evaluate it with s4 evaluate --checkpoint ${dir}`,
     );
   }
 }

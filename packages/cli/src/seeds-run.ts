@@ -2,9 +2,14 @@ import { join } from 'node:path';
 import { overlaidCurvesSpec, renderSvg } from './charts';
 import type { EpochMetrics } from './epoch-metrics';
 import { RunFolder } from './run-folder';
-import { seedsHeadline, seedsMarkdown, summarizeSeeds } from './seeds-summary';
+import { type SeedsSummary, seedsHeadline, seedsMarkdown, summarizeSeeds } from './seeds-summary';
 import type { TrainConfig } from './train-config';
 import { runTraining, type TrainingRunResult } from './training-run';
+
+/** The last seed's run, and the summary over the seeds finished (none when none finished). */
+export interface SeedsRunResult extends TrainingRunResult {
+  seeds: SeedsSummary | undefined;
+}
 
 export interface SeedsRunOptions {
   /** The folder holding `seed-<n>/` run folders and the summary files. */
@@ -24,7 +29,7 @@ export async function trainSeeds(
   config: TrainConfig,
   seeds: readonly number[],
   options: SeedsRunOptions,
-): Promise<TrainingRunResult> {
+): Promise<SeedsRunResult> {
   const stdout = options.stdout ?? process.stdout;
   const folder = await RunFolder.open(options.out, {
     mode: 'new',
@@ -47,7 +52,7 @@ async function trainEachSeed(
   seeds: readonly number[],
   stdout: NodeJS.WriteStream,
   signal: AbortSignal | undefined,
-): Promise<TrainingRunResult> {
+): Promise<SeedsRunResult> {
   const done: Array<{ seed: number; dir: string; metrics: EpochMetrics[] }> = [];
   for (const [i, seed] of seeds.entries()) {
     stdout.write(`\n=== Seed ${seed} (${i + 1} of ${seeds.length}) ===\n`);
@@ -57,7 +62,8 @@ async function trainEachSeed(
       { out: join(folder.dir, dir), signal, stdout },
     );
     if (result.status === 'aborted') {
-      return { status: 'aborted', metrics: result.metrics, out: folder.dir };
+      const seedsSummary = done.length > 0 ? summarizeSeeds(config.model, done) : undefined;
+      return { status: 'aborted', metrics: result.metrics, out: folder.dir, seeds: seedsSummary };
     }
     done.push({ seed, dir, metrics: result.metrics });
     const summary = summarizeSeeds(config.model, done);
@@ -79,5 +85,10 @@ async function trainEachSeed(
       .map((r) => `seed ${r.seed} ${r.finalAccuracy.toFixed(2)}% in ${r.wallSeconds.toFixed(0)} s`)
       .join(', ')}. Summary: ${join(folder.dir, 'seeds.md')}\n`,
   );
-  return { status: 'completed', metrics: done.at(-1)?.metrics ?? [], out: folder.dir };
+  return {
+    status: 'completed',
+    metrics: done.at(-1)?.metrics ?? [],
+    out: folder.dir,
+    seeds: summary,
+  };
 }

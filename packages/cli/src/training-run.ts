@@ -22,8 +22,9 @@ import {
 } from '@s4/models';
 import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';
 import { digitGridSvg } from './digit-grid';
-import type { EpochMetrics } from './epoch-metrics';
+import { type EpochMetrics, roundTo, TIME_DECIMALS } from './epoch-metrics';
 import { UsageError } from './errors';
+import { percent } from './percent';
 import { EpochProgressBar } from './progress-bar';
 import { checkResumable } from './run-config';
 import { RunFolder, readMetrics } from './run-folder';
@@ -201,15 +202,21 @@ async function trainInFolder(
       const m: EpochMetrics = {
         epoch: event.epoch,
         trainLoss: event.trainLoss,
-        trainAccuracy: 100 * event.trainAccuracy,
+        trainAccuracy: percent(event.trainAccuracy),
         testLoss: evaluation.loss,
-        testAccuracy: 100 * evaluation.accuracy,
+        testAccuracy: percent(evaluation.accuracy),
         testCorrect: evaluation.correct,
         testCount: evaluation.total,
         lr: event.lr,
-        seconds: trainImagesPerSec > 0 ? train.count / trainImagesPerSec : event.seconds,
-        trainImagesPerSec,
-        elapsedSeconds: elapsedBefore + (performance.now() - sessionStart) / 1000,
+        seconds: roundTo(
+          trainImagesPerSec > 0 ? train.count / trainImagesPerSec : event.seconds,
+          TIME_DECIMALS,
+        ),
+        trainImagesPerSec: roundTo(trainImagesPerSec, 1),
+        elapsedSeconds: roundTo(
+          elapsedBefore + (performance.now() - sessionStart) / 1000,
+          TIME_DECIMALS,
+        ),
       };
       metrics.push(m);
       latestIsBest = m.testAccuracy > bestAccuracy;

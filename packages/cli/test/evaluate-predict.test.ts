@@ -103,7 +103,7 @@ describe('s4 evaluate', () => {
     expect(missing.stderr).toContain(join(work, 'nowhere', 'model.json'));
     const unknown = s4('evaluate', '--model', 'vgg16');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('Unknown model "vgg16"');
+    expect(unknown.stderr).toContain('error: unknown model "vgg16"');
   });
 });
 

@@ -49,7 +49,7 @@ describe('s4 summary', () => {
     const result = s4('summary', '--model', 'resnet50');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(
-      'Unknown model "resnet50": expected one of s4, seed-arch1, seed-arch2',
+      'error: unknown model "resnet50": expected one of s4, seed-arch1, seed-arch2',
     );
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '@s4/backprop-sheet/node';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
+import { plural } from '../plural';
 
 interface BackpropOptions {
   lr?: string;
@@ -136,7 +137,9 @@ async function backprop(options: BackpropOptions): Promise<void> {
   const files = await renderOutputFiles(config, formats, runs);
   console.log(compactTable(runs));
   await writeOutputFiles(options.out, files);
-  console.log(`\nwrote ${files.size} files to ${options.out}: ${[...files.keys()].join(', ')}`);
+  console.log(
+    `\nwrote ${plural(files.size, 'file')} to ${options.out}: ${[...files.keys()].join(', ')}`,
+  );
 }
 
 export function register(program: Command): void {

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { integerAtLeast, integerList, oneOf } from '../cli-options';
 import { UsageError } from '../errors';
 import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
+import { plural } from '../plural';
 import { EpochProgressBar } from '../progress-bar';
 
 interface BenchOptions {
@@ -193,7 +194,7 @@ export function register(program: Command): void {
       console.log(
         [
           `${result.model} on ${result.backend}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, batch ${result.batchSize} (${cpu}, load ${result.load.toFixed(2)})`,
-          `  training:  ${result.trainImagesPerSec.toFixed(0)} images/s (${result.msPerStep.toFixed(1)} ms per step, ${result.steps} steps)`,
+          `  training:  ${result.trainImagesPerSec.toFixed(0)} images/s (${result.msPerStep.toFixed(1)} ms per step, ${plural(result.steps, 'step')})`,
           `  CPU time:  ${result.cpuMsPerStep.toFixed(1)} ms per step (all threads)`,
           `  inference: ${result.inferImagesPerSec.toFixed(0)} images/s (10,000 test images, batch ${result.inferBatchSize}, the fastest of ${Object.keys(result.inferImagesPerSecByBatch).join(', ')})`,
         ].join('\n'),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defaultCacheDir, fetchMnist } from '@s4/mnist-data';
 import type { Command } from 'commander';
 import { DownloadProgressBar } from '../download-progress';
+import { errorLine } from '../error-line';
 import { UsageError } from '../errors';
 import { describeSource } from './data-info';
 
@@ -48,7 +49,7 @@ export function registerDataFetch(data: Command): void {
           onProgress: bar.update,
           onWarning: (message) => {
             bar.finish();
-            console.error(`warning: ${message}`);
+            console.error(errorLine(message, 'warning'));
           },
         });
         bar.finish();

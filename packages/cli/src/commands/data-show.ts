@@ -22,7 +22,7 @@ function integerIn(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     }
     return n;
   };

@@ -4,6 +4,7 @@ import { modelNames } from '@s4/models';
 import type { Command } from 'commander';
 import { integerAtLeast, oneOf } from '../cli-options';
 import { loadInferenceModel } from '../inference-model';
+import { percent } from '../percent';
 
 interface EvaluateCommandOptions {
   model?: string;
@@ -26,7 +27,10 @@ export function register(program: Command): void {
       'checkpoint folder (with --model: load it into that architecture)',
     )
     .option('--limit <n>', 'only the first N test images', integerAtLeast(1))
-    .option('--json', 'print {"model","params","count","correct","accuracy","loss"}')
+    .option(
+      '--json',
+      'print {"model","params","count","correct","accuracy","loss"} (accuracy in percent)',
+    )
     .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
     .action(async (options: EvaluateCommandOptions) => {
       const loaded = await loadInferenceModel(options);
@@ -38,7 +42,7 @@ export function register(program: Command): void {
           params: loaded.model.numParameters(),
           count: result.total,
           correct: result.correct,
-          accuracy: 100 * result.accuracy,
+          accuracy: percent(result.accuracy),
           loss: result.loss,
         };
         if (options.json) {

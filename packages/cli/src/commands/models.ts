@@ -1,5 +1,6 @@
 import { checkConstraints, describeRecipe, paramCount, shippedRun, ZOO } from '@s4/models';
 import type { Command } from 'commander';
+import { plural } from '../plural';
 
 export function register(program: Command): void {
   program
@@ -33,7 +34,7 @@ export function register(program: Command): void {
           ),
           `  recipe: ${describeRecipe(row.recipe)}`,
           row.shipped
-            ? `  shipped weights: ${row.shipped.finalAccuracy.toFixed(2)}% test accuracy after ${row.shipped.epochs} epochs (best ${row.shipped.bestAccuracy.toFixed(2)}%)`
+            ? `  shipped weights: ${row.shipped.finalAccuracy.toFixed(2)}% test accuracy after ${plural(row.shipped.epochs, 'epoch')} (best ${row.shipped.bestAccuracy.toFixed(2)}%)`
             : '  shipped weights: none yet',
           ...(row.reference
             ? [

@@ -8,12 +8,20 @@ export function register(program: Command): void {
     .command('summary')
     .description('print the torchsummary table of a zoo model or a model file')
     .option('-m, --model <name|file>', MODEL_OPTION_HELP, DEFAULT_MODEL)
-    .action(async (options: { model: string }) => {
+    .option(
+      '--json',
+      'print the table as JSON: {"model","inputSize","rows":[{"name","outputShape","params","trainable"}],"totalParams",…,"estimatedTotalSizeMB"}',
+    )
+    .action(async (options: { model: string; json?: boolean }) => {
       const zoo = await resolveModel(options.model);
       await initBackend({ backend: 'wasm' });
       const model = createModel(zoo);
+      const inputSize = [1, 28, 28];
       try {
-        process.stdout.write(summary(model, [1, 28, 28]).text);
+        const { text, ...table } = summary(model, inputSize);
+        process.stdout.write(
+          options.json ? `${JSON.stringify({ model: zoo.name, inputSize, ...table })}\n` : text,
+        );
       } finally {
         model.dispose();
       }

@@ -15,8 +15,10 @@ import { MODEL_OPTION_HELP, resolveModel } from '../model-choice';
 import { whenOutputCloses } from '../output-errors';
 import { readRunConfig } from '../run-config';
 import { trainSeeds } from '../seeds-run';
+import type { SeedsSummary } from '../seeds-summary';
 import type { TrainConfig } from '../train-config';
-import { runTraining } from '../training-run';
+import { trainSummary } from '../train-summary';
+import { runTraining, type TrainingRunResult } from '../training-run';
 
 interface TrainOptions {
   model: string;
@@ -35,6 +37,7 @@ interface TrainOptions {
   out?: string;
   resume?: string;
   overwrite?: boolean;
+  json?: boolean;
 }
 
 /** MNIST's training set: no batch can be larger. */
@@ -145,6 +148,10 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'run folder (default runs/<model>-<timestamp>)')
     .option('--resume <dir>', 'continue an interrupted run (its folder, or a checkpoint folder)')
     .option('--overwrite', 'replace the content of a non-empty --out folder (a finished run)')
+    .option(
+      '--json',
+      'print a JSON summary when the run ends (status, run folder, final and best epoch, accuracies in percent); the progress goes to stderr',
+    )
     .action(async (options: TrainOptions, command: Command) => {
       const controller = new AbortController();
       // Exit status of an interrupted run: 128 + the signal's number, as shells report it.
@@ -195,12 +202,15 @@ export function register(program: Command): void {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigterm);
       whenOutputCloses(onOutputClosed);
+      // With --json, stdout carries the JSON summary only.
+      const progress = options.json ? process.stderr : process.stdout;
       try {
-        const result = options.seeds
+        const result: TrainingRunResult & { seeds?: SeedsSummary | undefined } = options.seeds
           ? await trainSeeds(config, options.seeds, {
               out,
               overwrite: options.overwrite,
               signal: controller.signal,
+              stdout: progress,
             })
           : await runTraining(config, {
               out,
@@ -208,7 +218,12 @@ export function register(program: Command): void {
               continueRun,
               overwrite: options.overwrite,
               signal: controller.signal,
+              stdout: progress,
             });
+        if (options.json) {
+          const summary = trainSummary(config.model, result, result.seeds);
+          process.stdout.write(`${JSON.stringify(summary)}\n`);
+        }
         if (result.status === 'aborted') process.exitCode = interruptedStatus;
         if (result.status === 'aborted' && interruptedStatus === 141) {
           // stdout is gone: say where the checkpoint is on stderr.
