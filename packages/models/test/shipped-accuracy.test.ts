@@ -42,9 +42,10 @@ describe('shipped S4 weights', () => {
 });
 
 describe.each([
-  ['seed-arch1', 17_502],
-  ['seed-arch2', 9_626],
-] as const)('shipped %s weights', (name, params) => {
+  ['seed-arch1', 17_502, 15],
+  ['seed-arch2', 9_626, 15],
+  ['s4-fast', 18_938, 4],
+] as const)('shipped %s weights', (name, params, epochs) => {
   it('score on the 10,000 test images what their training run measured', async () => {
     await initBackend({ backend: 'wasm' });
     const loaded = await loadShippedModel(name);
@@ -53,7 +54,7 @@ describe.each([
       const test = await loadMnist({ split: 'test', download: false });
       const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
       const run = await shippedRun(name);
-      expect(run?.epochs).toBe(15);
+      expect(run?.epochs).toBe(epochs);
       expect(
         Math.abs(result.accuracy * 10_000 - (run?.finalAccuracy ?? Number.NaN) * 100),
       ).toBeLessThanOrEqual(SAME_RUN_IMAGES + 1e-6);
@@ -86,6 +87,47 @@ describe('the s4 recipe across seeds (the committed runs of `s4 train --seed N`)
           SAME_RUN_IMAGES,
         );
         expect(result.accuracy).toBeGreaterThanOrEqual(0.994);
+      } finally {
+        loaded.model.dispose();
+        for (const t of loaded.extraTensors.values()) t.dispose();
+      }
+    },
+  );
+});
+
+describe('the s4-fast recipe over 5 seeds (the committed `s4 train --seeds 1,2,3,4,5`)', () => {
+  const folder = new URL('../weights-runs/s4-fast-seeds/', import.meta.url);
+  const summary = JSON.parse(readFileSync(fileURLToPath(new URL('seeds.json', folder)), 'utf8'));
+
+  it("sums up its seeds' final accuracies (the table in BENCHMARKS.md)", () => {
+    expect(summary.seeds).toEqual([1, 2, 3, 4, 5]);
+    const finals: number[] = summary.runs.map((r: { finalAccuracy: number }) => r.finalAccuracy);
+    expect(finals.map((f) => f.toFixed(2))).toEqual(['99.42', '99.38', '99.39', '99.29', '99.39']);
+    const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
+    expect(summary.finalAccuracy.mean).toBeCloseTo(mean, 9);
+    expect(mean.toFixed(2)).toBe('99.37');
+  });
+
+  it.each([1, 2, 3, 4, 5])(
+    'seed %i: the final checkpoint (4 epochs) scores on the 10,000 test images what its run logged',
+    async (seed) => {
+      await initBackend({ backend: 'wasm' });
+      const run = new URL(`seed-${seed}/`, folder);
+      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', run)), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(metrics).toHaveLength(4);
+      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', run)));
+      try {
+        loaded.model.eval();
+        expect(loaded.model.numParameters()).toBe(18_938);
+        const test = await loadMnist({ split: 'test', download: false });
+        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+        expect(result.total).toBe(10_000);
+        expect(Math.abs(result.correct - metrics.at(-1).testCorrect)).toBeLessThanOrEqual(
+          SAME_RUN_IMAGES,
+        );
       } finally {
         loaded.model.dispose();
         for (const t of loaded.extraTensors.values()) t.dispose();
