@@ -31,6 +31,17 @@ export default defineConfig([
     },
   },
   {
+    // `@s4/core/onnx`: the ONNX exporter on its own, without tfjs (it works on plain arrays or
+    // anything with `dataSync()`), so one build serves Node, browsers and bundlers alike.
+    entry: { onnx: 'src/onnx/index.ts' },
+    format: ['esm'],
+    platform: 'neutral',
+    target: 'es2022',
+    dts: true,
+    sourcemap: false,
+    clean: false,
+  },
+  {
     // Browsers, through a bundler (the "browser" condition): no Node built-ins, and every tfjs
     // import left to the bundler, which resolves tfjs's ESM files and shares them with the app.
     entry: { browser: 'src/index.ts' },

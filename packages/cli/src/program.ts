@@ -7,6 +7,7 @@ import { register as registerCheck } from './commands/check';
 import { register as registerCompare } from './commands/compare';
 import { register as registerData } from './commands/data';
 import { register as registerEvaluate } from './commands/evaluate';
+import { register as registerExport } from './commands/export';
 import { register as registerModels } from './commands/models';
 import { register as registerPredict } from './commands/predict';
 import { register as registerSummary } from './commands/summary';
@@ -25,6 +26,7 @@ const registrars: Array<(program: Command) => void> = [
   registerTrain,
   registerEvaluate,
   registerPredict,
+  registerExport,
   registerSummary,
   registerCheck,
   registerCompare,

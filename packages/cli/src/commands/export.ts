@@ -1,0 +1,82 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CoreError, toArchitecture, VERSION } from '@s4/core';
+import { exportOnnx, ONNX_OPSET, OnnxExportError } from '@s4/core/onnx';
+import { writeFileAtomic } from '@s4/mnist-data';
+import { modelNames } from '@s4/models';
+import type { Command } from 'commander';
+import { oneOf } from '../cli-options';
+import { UsageError } from '../errors';
+import { loadInferenceModel } from '../inference-model';
+
+interface ExportOptions {
+  model?: string;
+  checkpoint?: string;
+  format: 'onnx';
+  out: string;
+  input: 'pixels' | 'normalized';
+}
+
+async function exportModel(options: ExportOptions): Promise<void> {
+  const out = resolve(options.out);
+  const existing = await stat(out).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw new UsageError(`--out: expected a file name, found a folder at ${out}`);
+  }
+  // Exporting only reads the weights: tfjs's plain CPU backend loads them without wasm.
+  const loaded = await loadInferenceModel({ ...options, backend: 'cpu' });
+  let bytes: Uint8Array;
+  try {
+    bytes = exportOnnx(
+      {
+        architecture: toArchitecture(loaded.model),
+        weights: loaded.model.stateDict(),
+        normalization: loaded.normalization,
+        inputShape: loaded.inputShape,
+      },
+      { input: options.input, graphName: loaded.name, producerVersion: VERSION },
+    );
+  } catch (error) {
+    if (error instanceof OnnxExportError || error instanceof CoreError) {
+      throw new UsageError(`cannot export ${loaded.name} to ONNX: ${error.message}`);
+    }
+    throw error;
+  } finally {
+    loaded.model.dispose();
+  }
+  try {
+    await writeFileAtomic(out, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`--out: cannot write ${out} (${code})`);
+  }
+  const [h, w, c] = loaded.inputShape;
+  const input =
+    options.input === 'pixels' ? 'pixel values 0–255, normalised inside' : 'normalised pixels';
+  console.log(
+    `wrote ${out} (ONNX opset ${ONNX_OPSET}, ${(bytes.length / 1024).toFixed(1)} KiB): ${loaded.name}, input "input" float32 [N, ${c}, ${h}, ${w}] (${input})`,
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('write a model (shipped weights or a checkpoint) as a standard ONNX file')
+    .option(
+      '-m, --model <name>',
+      `zoo model with shipped weights (${modelNames().join(', ')}); default s4`,
+    )
+    .option(
+      '-c, --checkpoint <dir>',
+      'checkpoint folder (with --model: load it into that architecture)',
+    )
+    .requiredOption('--format <format>', 'output format: onnx', oneOf(['onnx'] as const))
+    .requiredOption('-o, --out <file>', 'the file to write, e.g. model.onnx')
+    .option(
+      '--input <kind>',
+      'what the ONNX input holds: pixels (0–255, normalisation inside the graph) or normalized',
+      oneOf(['pixels', 'normalized'] as const),
+      'pixels',
+    )
+    .action(exportModel);
+}
