@@ -26,6 +26,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Part 2: The MNIST CNN', link: '/guide/mnist-cnn' },
       { text: 'Model files: your own network', link: '/guide/model-files' },
       { text: '@s4/mnist-data on its own', link: '/guide/mnist-data' },
+      { text: 'Export to ONNX', link: '/guide/onnx-export' },
     ],
   },
   {

@@ -10,6 +10,7 @@ export const bin = join(root, 'packages/cli/dist/bin.js');
 const BUILT = [
   'packages/models/dist/index.js',
   'packages/core/dist/parallel-worker.js',
+  'packages/core/dist/onnx.js',
   'packages/backprop-sheet/dist/node.js',
 ];
 

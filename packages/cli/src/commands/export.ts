@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CoreError, toArchitecture, VERSION } from '@s4/core';
 import { exportOnnx, ONNX_OPSET, OnnxExportError } from '@s4/core/onnx';
 import { writeFileAtomic } from '@s4/mnist-data';
@@ -23,6 +23,7 @@ async function exportModel(options: ExportOptions): Promise<void> {
   if (existing?.isDirectory()) {
     throw new UsageError(`--out: expected a file name, found a folder at ${out}`);
   }
+  await checkCreatable(out);
   // Exporting only reads the weights: tfjs's plain CPU backend loads them without wasm.
   const loaded = await loadInferenceModel({ ...options, backend: 'cpu' });
   let bytes: Uint8Array;
@@ -56,6 +57,17 @@ async function exportModel(options: ExportOptions): Promise<void> {
   console.log(
     `wrote ${out} (ONNX opset ${ONNX_OPSET}, ${(bytes.length / 1024).toFixed(1)} KiB): ${loaded.name}, input "input" float32 [N, ${c}, ${h}, ${w}] (${input})`,
   );
+}
+
+/** Fails early (before loading anything) when a part of `file`'s folder path is a file. */
+async function checkCreatable(file: string): Promise<void> {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const found = await stat(dir).catch(() => undefined);
+    if (found && !found.isDirectory()) {
+      throw new UsageError(`--out: cannot write ${file}: ${dir} is a file, not a folder`);
+    }
+    if (found || dir === dirname(dir)) return;
+  }
 }
 
 export function register(program: Command): void {
