@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, normalizationTable, tf } from '@s4/core';
+import { initBackend, normalizePixels, tf } from '@s4/core';
 import { loadMnist, type MnistData } from '@s4/mnist-data';
-import { loadShippedModel } from '@s4/models';
+import { getZooModel, loadShippedModel } from '@s4/models';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bin, ensureCliBuilt } from './cli-bin';
+import { bin, ensureCliBuilt, root } from './cli-bin';
 
 // The real `s4 export` and `s4 evaluate` bins, and onnxruntime-node (CPU binaries from its npm
 // package; its install script never ran) running the exported files on the 10,000 test images.
@@ -55,13 +55,12 @@ async function s4Outputs(name: string, data: MnistData): Promise<Float32Array> {
   const loaded = await loadShippedModel(name);
   try {
     loaded.model.eval();
-    const table = normalizationTable(loaded.normalization);
     const out = new Float32Array(data.count * 10);
     for (let start = 0; start < data.count; start += BATCH) {
       const n = Math.min(BATCH, data.count - start);
-      const x = Float32Array.from(
+      const x = normalizePixels(
         data.images.subarray(start * 784, (start + n) * 784),
-        (p) => table[p] as number,
+        loaded.normalization,
       );
       out.set(
         tf.tidy(() => loaded.model.call(tf.tensor4d(x, [n, 28, 28, 1])).dataSync() as Float32Array),
@@ -121,6 +120,36 @@ describe('s4 export --format onnx, run by onnxruntime-node on the 10,000 MNIST t
   );
 });
 
+describe('s4 export --model FILE --checkpoint DIR', () => {
+  test('a model file with a checkpoint exports the same network as the zoo name', async () => {
+    // The s4 architecture as a learner's model file, and its shipped weights as the checkpoint.
+    const file = join(work, 's4-copy.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ name: 's4-copy', architecture: getZooModel('s4').architecture }),
+    );
+    const fromFile = join(work, 's4-copy.onnx');
+    const exported = s4(
+      'export',
+      '--model',
+      file,
+      '--checkpoint',
+      join(root, 'packages/models/weights/s4'),
+      '--format',
+      'onnx',
+      '--out',
+      fromFile,
+    );
+    expect(exported.stderr).toBe('');
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toContain('s4-copy, input "input" float32 [N, 1, 28, 28]');
+    const fromName = join(work, 's4-by-name.onnx');
+    expect(s4('export', '--model', 's4', '--format', 'onnx', '--out', fromName).status).toBe(0);
+    const first = { ...test10k, count: 1000 };
+    expect(await onnxOutputs(fromFile, first)).toEqual(await onnxOutputs(fromName, first));
+  }, 300_000);
+});
+
 describe('s4 export refuses bad input: exit 2, a clear message, nothing written', () => {
   const filesIn = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
 
@@ -129,6 +158,10 @@ describe('s4 export refuses bad input: exit 2, a clear message, nothing written'
     [['--format', 'tflite'], /--format.*expected one of onnx, found "tflite"/],
     [['--input', 'raw'], /--input.*expected one of pixels, normalized, found "raw"/],
     [['--checkpoint', 'no-such-run'], /no-such-run/],
+    [
+      ['--model', './no-such-net.json'],
+      /--model \.\/no-such-net\.json: cannot read the model file/,
+    ],
   ])('%j', (args, message) => {
     const dir = mkdtempSync(join(work, 'bad-'));
     const defaults = { '--format': 'onnx', '--out': join(dir, 'model.onnx') } as Record<
@@ -148,6 +181,26 @@ describe('s4 export refuses bad input: exit 2, a clear message, nothing written'
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(filesIn(dir)).toEqual([]);
+  });
+
+  test('a model file without --checkpoint: it has no weights', () => {
+    const dir = mkdtempSync(join(work, 'no-weights-'));
+    writeFileSync(
+      join(dir, 'net.json'),
+      JSON.stringify({ name: 'mine', architecture: getZooModel('s4').architecture }),
+    );
+    const result = s4(
+      'export',
+      '--model',
+      join(dir, 'net.json'),
+      '--format',
+      'onnx',
+      '--out',
+      join(dir, 'm.onnx'),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/net\.json is a model file without weights: train it with/);
+    expect(filesIn(dir)).toEqual(['net.json']);
   });
 
   test('no --out, or no --format', () => {

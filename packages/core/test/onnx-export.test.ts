@@ -1,4 +1,4 @@
-import { Rng } from '@s4/mnist-data';
+import { Rng } from '@s4/runtime';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import {
   initBackend,
   type LayerSpec,
   MNIST_NORMALIZATION,
-  normalizePixel,
+  normalizePixels,
   type Sequential,
   tf,
 } from '../src/index';
@@ -136,7 +136,7 @@ function pixelsOf(images: Uint8Array): Float32Array {
 }
 
 function tfOutput(model: Sequential, images: Uint8Array, count: number): Float32Array {
-  const normalized = Float32Array.from(images, (p) => normalizePixel(p, MNIST_NORMALIZATION));
+  const normalized = normalizePixels(images, MNIST_NORMALIZATION);
   return tf.tidy(
     () => model.call(tf.tensor4d(normalized, [count, 28, 28, 1])).dataSync() as Float32Array,
   );
@@ -203,7 +203,7 @@ describe('exportOnnx, run by onnxruntime-node', () => {
     const model = randomNetwork(EVERY_LAYER, 11);
     try {
       const bytes = exportOnnx(sourceOf(model, EVERY_LAYER), { input: 'normalized' });
-      const normalized = Float32Array.from(images, (p) => normalizePixel(p, MNIST_NORMALIZATION));
+      const normalized = normalizePixels(images, MNIST_NORMALIZATION);
       const got = await ortOutput(bytes, normalized, COUNT);
       expect(maxAbsDiff(got.data, tfOutput(model, images, COUNT))).toBeLessThan(1e-4);
       // Fed pixels instead, it is a different function: the input contract matters.

@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CoreError, toArchitecture, VERSION } from '@s4/core';
-import { exportOnnx, ONNX_OPSET, OnnxExportError } from '@s4/core/onnx';
-import { writeFileAtomic } from '@s4/mnist-data';
 import { modelNames } from '@s4/models';
+import { writeFileAtomic } from '@s4/runtime/node';
 import type { Command } from 'commander';
 import { oneOf } from '../cli-options';
 import { UsageError } from '../errors';
@@ -24,6 +23,8 @@ async function exportModel(options: ExportOptions): Promise<void> {
     throw new UsageError(`--out: expected a file name, found a folder at ${out}`);
   }
   await checkCreatable(out);
+  // Loaded here, not at start-up: only this command needs the protobuf encoder.
+  const { exportOnnx, ONNX_OPSET, OnnxExportError } = await import('@s4/core/onnx');
   // Exporting only reads the weights: tfjs's plain CPU backend loads them without wasm.
   const loaded = await loadInferenceModel({ ...options, backend: 'cpu' });
   let bytes: Uint8Array;
@@ -75,8 +76,8 @@ export function register(program: Command): void {
     .command('export')
     .description('write a model (shipped weights or a checkpoint) as a standard ONNX file')
     .option(
-      '-m, --model <name>',
-      `zoo model with shipped weights (${modelNames().join(', ')}); default s4`,
+      '-m, --model <name|file>',
+      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
     )
     .option(
       '-c, --checkpoint <dir>',

@@ -1,5 +1,5 @@
 import type { LayerSpec } from '../architecture';
-import type { Normalization } from '../checkpoint';
+import type { Normalization } from '../data/normalization';
 import { OnnxExportError } from './onnx-export-error';
 import { ONNX_OPSET, OnnxGraph } from './onnx-graph';
 
