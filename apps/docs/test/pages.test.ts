@@ -22,6 +22,7 @@ describe('the built site', () => {
       '/guide/mnist-cnn',
       '/guide/model-files',
       '/guide/mnist-data',
+      '/guide/onnx-export',
       '/demos/backprop',
       '/demos/draw',
       '/demos/train',
