@@ -23,8 +23,7 @@ async function exportModel(options: ExportOptions): Promise<void> {
     throw new UsageError(`--out: expected a file name, found a folder at ${out}`);
   }
   await checkCreatable(out);
-  // Loaded here, not at start-up: only this command needs the protobuf encoder.
-  const { exportOnnx, ONNX_OPSET, OnnxExportError } = await import('@s4/core/onnx');
+  const { exportOnnx, ONNX_OPSET, OnnxExportError } = await loadExporter();
   // Exporting only reads the weights: tfjs's plain CPU backend loads them without wasm.
   const loaded = await loadInferenceModel({ ...options, backend: 'cpu' });
   let bytes: Uint8Array;
@@ -58,6 +57,24 @@ async function exportModel(options: ExportOptions): Promise<void> {
   console.log(
     `wrote ${out} (ONNX opset ${ONNX_OPSET}, ${(bytes.length / 1024).toFixed(1)} KiB): ${loaded.name}, input "input" float32 [N, ${c}, ${h}, ${w}] (${input})`,
   );
+}
+
+/**
+ * The ONNX exporter, loaded only by this command: its protobuf encoder (onnx-proto, which brings
+ * protobufjs) is an optional peer dependency, installed by those who export.
+ */
+async function loadExporter(): Promise<typeof import('@s4/core/onnx')> {
+  try {
+    return await import('@s4/core/onnx');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes("'onnx-proto'")) {
+      throw new UsageError(
+        's4 export needs the onnx-proto package beside @s4/cli: run "npm install onnx-proto"',
+      );
+    }
+    throw error;
+  }
 }
 
 /** Fails early (before loading anything) when a part of `file`'s folder path is a file. */
