@@ -28,18 +28,23 @@ export function describeFsError(error: unknown): string {
  * Creates folder `dir` and its missing parents one level at a time, and returns the topmost
  * folder it created (undefined when `dir` existed), so that a failed command can remove what
  * it made. Node's recursive mkdir retries forever where a parent refuses new entries without
- * saying why (`/proc/x`); here every failure is a UsageError naming `flag` and the folder.
+ * saying why (`/proc/x`); here every failure is a UsageError naming `flag` and its value
+ * `named` (the folder itself, or the file to be written in it).
  */
-export async function makeFolder(dir: string, flag: string): Promise<string | undefined> {
+export async function makeFolder(
+  dir: string,
+  flag: string,
+  named: string = dir,
+): Promise<string | undefined> {
   const missing: string[] = [];
   let at = resolve(dir);
   for (;;) {
     const info = await stat(at).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
-      throw new UsageError(`${flag} ${dir}: cannot check ${at}: ${describeFsError(error)}`);
+      throw new UsageError(`${flag} ${named}: cannot check ${at}: ${describeFsError(error)}`);
     });
     if (info?.isDirectory()) break;
-    if (info) throw new UsageError(`${flag} ${dir}: expected a folder, found a file at ${at}`);
+    if (info) throw new UsageError(`${flag} ${named}: expected a folder, found a file at ${at}`);
     missing.unshift(at);
     const parent = dirname(at);
     if (parent === at) break;
@@ -51,7 +56,7 @@ export async function makeFolder(dir: string, flag: string): Promise<string | un
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       await removeCreated(missing[0], folder);
-      throw new UsageError(`${flag} ${dir}: cannot create ${folder}: ${describeFsError(error)}`);
+      throw new UsageError(`${flag} ${named}: cannot create ${folder}: ${describeFsError(error)}`);
     }
   }
   return missing[0];

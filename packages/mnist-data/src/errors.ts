@@ -1,6 +1,8 @@
 /** What went wrong, as a stable machine-readable code (messages may change, codes do not). */
 export type MnistDataErrorCode =
   | 'FILE_NOT_FOUND'
+  | 'NOT_A_FILE'
+  | 'CANNOT_WRITE'
   | 'BAD_MAGIC'
   | 'TRUNCATED'
   | 'OVERSIZED'

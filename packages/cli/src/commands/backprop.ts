@@ -14,6 +14,7 @@ import {
 } from '@s4/backprop-sheet/node';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
+import { describeFsError, makeFolder, removeCreated } from '../output-folder';
 import { plural } from '../plural';
 
 interface BackpropOptions {
@@ -136,7 +137,13 @@ async function backprop(options: BackpropOptions): Promise<void> {
   // Everything is rendered in memory first: a failure leaves the folder untouched.
   const files = await renderOutputFiles(config, formats, runs);
   console.log(compactTable(runs));
-  await writeOutputFiles(options.out, files);
+  const created = await makeFolder(options.out, '--out');
+  try {
+    await writeOutputFiles(options.out, files);
+  } catch (error) {
+    await removeCreated(created, options.out);
+    throw new UsageError(`--out ${options.out}: cannot write its files: ${describeFsError(error)}`);
+  }
   console.log(
     `\nwrote ${plural(files.size, 'file')} to ${options.out}: ${[...files.keys()].join(', ')}`,
   );

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DownloadProgressBar } from '../download-progress';
 import { errorLine } from '../error-line';
 import { UsageError } from '../errors';
+import { makeFolder, removeCreated } from '../output-folder';
 import { describeSource } from './data-info';
 
 interface FetchOptions {
@@ -41,6 +42,8 @@ export function registerDataFetch(data: Command): void {
       const cacheDir = options.dir === undefined ? defaultCacheDir() : resolve(options.dir);
       const bar = new DownloadProgressBar();
       const downloadOnly = options.mirror.length > 0;
+      const flag = options.dir === undefined ? 'the cache folder' : '--dir';
+      const created = await makeFolder(cacheDir, flag);
       try {
         const files = await fetchMnist({
           cacheDir,
@@ -58,6 +61,10 @@ export function registerDataFetch(data: Command): void {
           console.log(`✓ ${file.name.padEnd(24)} SHA-256 verified, ${from}`);
         }
         console.log(`MNIST is ready in ${cacheDir}`);
+      } catch (error) {
+        // A failed fetch leaves no folder it created (the library names the file it failed on).
+        await removeCreated(created, cacheDir);
+        throw error;
       } finally {
         bar.finish();
       }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { loadMnist, type MnistSplit } from '@s4/mnist-data';
-import { writeFileAtomic } from '@s4/runtime/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PNG } from 'pngjs';
 import { type DigitArtStyle, digitArt, digitArtRow } from '../digit-art';
 import { digitGridPng } from '../digit-png';
 import { UsageError } from '../errors';
+import { writeOutputFile } from '../output-file';
 import { describeSource } from './data-info';
 
 interface ShowOptions {
@@ -102,7 +102,7 @@ export function registerDataShow(data: Command): void {
         const path = resolve(options.png);
         const columns = Math.min(count, 10);
         const png = digitGridPng(shown.map(pick), rows, cols, options.scale, columns);
-        await writeFileAtomic(path, png);
+        await writeOutputFile(path, png, '--png');
         const { width, height } = PNG.sync.read(png);
         console.log(`wrote ${path} (${width}×${height} PNG)`);
       }
