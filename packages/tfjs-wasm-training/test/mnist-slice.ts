@@ -6,7 +6,12 @@ import { loadMnist } from '@s4/mnist-data';
 export const TRAIN_IMAGES = 1024;
 export const TEST_IMAGES = 500;
 
-async function writeSlice(split: 'train' | 'test', count: number, file: string): Promise<void> {
+/** The first `count` images of `split`, as one slice file. */
+export async function writeSlice(
+  split: 'train' | 'test',
+  count: number,
+  file: string,
+): Promise<void> {
   const data = await loadMnist({ split, limit: count });
   const bytes = new Uint8Array(4 + count * 785);
   new DataView(bytes.buffer).setUint32(0, count, true);

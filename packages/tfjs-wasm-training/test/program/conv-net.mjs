@@ -66,13 +66,32 @@ export async function trainConvNet(tf, train, test, { epochs = 3, batchSize = 32
   const b = toTensors(tf, test.images, test.labels);
   try {
     const accuracyBefore = accuracy(tf, model, b.x, b.y);
-    const history = await model.fit(a.x, a.y, { epochs, batchSize, shuffle: false, verbose: 0 });
+    // Wall-clock seconds per epoch, for the benchmark (bench/fit-images-per-sec.ts).
+    const epochSeconds = [];
+    let epochStart = 0;
+    const callbacks = {
+      onEpochBegin: async () => {
+        epochStart = performance.now();
+      },
+      onEpochEnd: async () => {
+        epochSeconds.push((performance.now() - epochStart) / 1000);
+      },
+    };
+    const history = await model.fit(a.x, a.y, {
+      epochs,
+      batchSize,
+      shuffle: false,
+      verbose: 0,
+      callbacks,
+    });
     const accuracyAfter = accuracy(tf, model, b.x, b.y);
     return {
       backend: tf.getBackend(),
       loss: history.history.loss.map(Number),
       accuracyBefore,
       accuracyAfter,
+      images: train.labels.length,
+      epochSeconds,
     };
   } finally {
     tf.dispose([a.x, a.y, b.x, b.y]);
