@@ -27,6 +27,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Model files: your own network', link: '/guide/model-files' },
       { text: '@s4/mnist-data on its own', link: '/guide/mnist-data' },
       { text: 'Export to ONNX', link: '/guide/onnx-export' },
+      { text: 'Train tfjs models on WebAssembly', link: '/guide/tfjs-wasm-training' },
     ],
   },
   {

@@ -23,6 +23,7 @@ describe('the built site', () => {
       '/guide/model-files',
       '/guide/mnist-data',
       '/guide/onnx-export',
+      '/guide/tfjs-wasm-training',
       '/demos/backprop',
       '/demos/draw',
       '/demos/train',
@@ -31,6 +32,7 @@ describe('the built site', () => {
       '/reference/api/',
       '/reference/api/mnist-data/',
       '/reference/api/core/',
+      '/reference/api/tfjs-wasm-training/',
       '/reference/benchmarks',
       '/reference/changelog',
     ]) {
