@@ -32,6 +32,8 @@ export interface BrowserRun {
 }
 
 export interface ChromiumHarness {
+  /** Chromium's version, e.g. "140.0.7339.185". */
+  readonly browserVersion: string;
   /** Trains in a fresh page; resolves to the program's result, rejects with its error. */
   train(run: BrowserRun): Promise<unknown>;
   close(): Promise<void>;
@@ -82,6 +84,7 @@ export async function openChromium(
     ],
   });
   return {
+    browserVersion: browser.version(),
     async train(run) {
       const page = await browser.newPage();
       try {
