@@ -7,13 +7,7 @@
  */
 import { fit, initBackend } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
-import {
-  augmentOptions,
-  createModel,
-  createOptimizer,
-  createScheduler,
-  getZooModel,
-} from '@s4/models';
+import { trainingPlan } from '@s4/models';
 import type { TrainControl, TrainMessage, TrainRequest } from './train-protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -71,18 +65,17 @@ async function train(request: TrainRequest): Promise<void> {
     loadMnist({ split: 'train', baseUrl: request.mnistUrl, limit: request.trainCount }),
     loadMnist({ split: 'test', baseUrl: request.mnistUrl, limit: request.testCount }),
   ]);
-  const zooModel = getZooModel(request.model);
-  const model = createModel(zooModel);
-  const optimizer = createOptimizer(zooModel.recipe.optimizer, model);
-  const stepsPerEpoch = Math.ceil(trainData.count / request.batchSize);
   // The recipe's schedule, compressed into the demo's few epochs.
-  const scheduler = createScheduler(zooModel.recipe.scheduler, optimizer, {
+  const plan = trainingPlan(request.model, {
     epochs: request.epochs,
-    stepsPerEpoch,
+    batchSize: request.batchSize,
   });
+  const model = plan.createNetwork();
+  const fitOptions = plan.fitOptions(model, trainData.count);
+  const stepsPerEpoch = Math.ceil(trainData.count / request.batchSize);
   post({
     type: 'ready',
-    model: zooModel.name,
+    model: plan.name,
     parameters: model.numParameters(),
     backend: info.backend,
     simd: info.simd,
@@ -93,14 +86,7 @@ async function train(request: TrainRequest): Promise<void> {
   let steps = 0;
   try {
     const result = await fit(model, trainData, {
-      epochs: request.epochs,
-      batchSize: request.batchSize,
-      optimizer,
-      ...(scheduler === undefined ? {} : { scheduler }),
-      ...(augmentOptions(zooModel.recipe.augment) === undefined
-        ? {}
-        : { augment: augmentOptions(zooModel.recipe.augment)! }),
-      seed: zooModel.recipe.seed,
+      ...fitOptions,
       ...(request.workers > 1
         ? { workers: request.workers, createWorker: startGradientWorker }
         : {}),

@@ -3,23 +3,15 @@ import {
   type Evaluation,
   type FitEvent,
   fit,
-  fromArchitecture,
   initBackend,
   loadTrainingCheckpoint,
-  MNIST_NORMALIZATION,
   type Module,
   saveTrainingCheckpoint,
   summary,
   type TrainingState,
 } from '@s4/core';
 import { loadMnist, type MnistData } from '@s4/mnist-data';
-import {
-  augmentOptions,
-  createOptimizer,
-  createScheduler,
-  describeRecipe,
-  getZooModel,
-} from '@s4/models';
+import { describeRecipe, getZooModel, type PlannedFitOptions, trainingPlan } from '@s4/models';
 import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';
 import { digitGridSvg } from './digit-grid';
 import { type EpochMetrics, roundTo, TIME_DECIMALS } from './epoch-metrics';
@@ -89,13 +81,17 @@ async function trainInFolder(
   stdout: NodeJS.WriteStream,
 ): Promise<TrainingRunResult> {
   const say = (line: string) => stdout.write(`${line}\n`);
-  const zoo = config.architecture
-    ? {
-        name: config.model,
-        title: `the model file ${config.modelFile ?? ''}`,
-        architecture: config.architecture,
-      }
-    : getZooModel(config.model);
+  // The config is the recipe after the run's overrides: the plan applies none of its own.
+  const plan = trainingPlan({
+    ...(config.architecture
+      ? {
+          name: config.model,
+          title: `the model file ${config.modelFile ?? ''}`,
+          architecture: config.architecture,
+        }
+      : getZooModel(config.model)),
+    recipe: config,
+  });
   await initBackend({ backend: config.backend });
 
   const [train, test] = await Promise.all([
@@ -125,7 +121,7 @@ async function trainInFolder(
       throw error;
     }
   } else {
-    model = fromArchitecture(zoo.architecture, { seed: config.seed });
+    model = plan.createNetwork();
   }
 
   const table = summary(model, [1, 28, 28]).text;
@@ -133,7 +129,7 @@ async function trainInFolder(
   const header = [
     options.resumeFrom
       ? `Resuming ${config.model} from ${options.resumeFrom} (epoch ${(resume?.epoch ?? 0) + 1} of ${config.epochs}, batch ${(resume?.batch ?? 0) + 1})`
-      : `Training ${config.model}: ${zoo.title}`,
+      : `Training ${config.model}: ${plan.title}`,
     `Recipe: ${describeRecipe(config)}`,
     `Data: ${train.count} training images (${train.source.kind}), ${test.count} test images; backend ${config.backend}, ${config.workers} worker${config.workers === 1 ? '' : 's'}; seed ${config.seed}`,
     `Run folder: ${run.dir}`,
@@ -154,15 +150,9 @@ async function trainInFolder(
     );
   };
 
-  let optimizer: ReturnType<typeof createOptimizer>;
-  let scheduler: ReturnType<typeof createScheduler>;
+  let fitOptions: PlannedFitOptions;
   try {
-    optimizer = createOptimizer(config.optimizer, model);
-    const stepsPerEpoch = Math.ceil(train.count / config.batchSize);
-    scheduler = createScheduler(config.scheduler, optimizer, {
-      epochs: config.epochs,
-      stepsPerEpoch,
-    });
+    fitOptions = plan.fitOptions(model, train.count);
   } catch (error) {
     releaseResume();
     model.dispose();
@@ -235,15 +225,9 @@ async function trainInFolder(
   try {
     // `workers` > 1: data-parallel across worker threads (see @s4/core's WorkerPool).
     const result = await fit(model, train, {
+      ...fitOptions,
       workers: config.workers,
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      optimizer,
-      scheduler,
-      augment: augmentOptions(config.augment),
-      seed: config.seed,
       testData: test,
-      normalization: MNIST_NORMALIZATION,
       signal: options.signal,
       resume,
       onEvent,

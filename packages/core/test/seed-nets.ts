@@ -1,3 +1,9 @@
+/**
+ * The seed notebook's two networks built from core's layer classes, as the torchsummary and
+ * PyTorch-reference tests need them: layer constructors and a shared Rng, in the notebook's own
+ * order (Conv → ReLU → BatchNorm). They are fixtures of core's layer API, not the zoo: core sits
+ * below @s4/models, and the zoo's `seed-arch1` orders its layers Conv → BatchNorm → ReLU.
+ */
 import { Rng } from '@s4/runtime';
 import {
   BatchNorm1d,

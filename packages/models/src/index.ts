@@ -40,6 +40,7 @@ export {
   type SchedulerName,
   type SchedulerRecipe,
 } from './recipe';
+export { DEFAULT_LR, SCHEDULER_DEFAULTS, sgdOneCycleRecipe } from './recipe-defaults';
 export { augmentOptions, createOptimizer, createScheduler } from './recipe-to-core';
 export { s4 } from './s4';
 export { s4Fast } from './s4-fast';
@@ -53,6 +54,14 @@ export {
   shippedRun,
   shippedWeightsUrl,
 } from './shipped-weights';
+export {
+  applyOverrides,
+  type PlanModel,
+  type PlannedFitOptions,
+  type RecipeOverrides,
+  type TrainingPlan,
+  trainingPlan,
+} from './training-plan';
 export { LAYER_FIELDS, NUM_CLASSES, validateArchitecture } from './validate-architecture';
 export { VERSION } from './version';
 export { DEFAULT_MODEL, getZooModel, modelNames, ZOO } from './zoo';

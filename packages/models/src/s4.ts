@@ -1,5 +1,6 @@
 import { sequential } from './layer-spec';
 import { convBnRelu as block, gap, linear, logSoftmax, maxPool2d } from './layers';
+import { sgdOneCycleRecipe } from './recipe-defaults';
 import type { ZooModel } from './zoo-model';
 
 const DROPOUT = 0.05;
@@ -28,19 +29,6 @@ export const s4: ZooModel = {
     logSoftmax(true),
   ),
   // The tiny-CNN recipe validated in PyTorch (bench/pytorch_reference.py train --model s4).
-  recipe: {
-    optimizer: { name: 'sgd', lr: 0.2, momentum: 0.9, nesterov: true, weightDecay: 0 },
-    scheduler: {
-      name: 'onecycle',
-      pctStart: 0.2,
-      divFactor: 10,
-      finalDivFactor: 100,
-      cycleMomentum: true,
-    },
-    batchSize: 128,
-    epochs: 15,
-    augment: { rotate: 7 },
-    seed: 1,
-  },
+  recipe: sgdOneCycleRecipe(0.2),
   reference: { source: 'PyTorch prototype (bench/pytorch_reference.py)', bestAccuracy: 99.5 },
 };

@@ -10,6 +10,7 @@ import {
   maxPool2d,
   relu,
 } from './layers';
+import { sgdOneCycleRecipe } from './recipe-defaults';
 import type { ZooModel } from './zoo-model';
 
 /**
@@ -43,19 +44,6 @@ export const seedArch1: ZooModel = {
     linear(20, 10),
     logSoftmax(true),
   ),
-  recipe: {
-    optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 },
-    scheduler: {
-      name: 'onecycle',
-      pctStart: 0.2,
-      divFactor: 10,
-      finalDivFactor: 100,
-      cycleMomentum: true,
-    },
-    batchSize: 128,
-    epochs: 15,
-    augment: { rotate: 7 },
-    seed: 1,
-  },
+  recipe: sgdOneCycleRecipe(0.1),
   reference: { source: 'seed notebook', bestAccuracy: 99.31 },
 };

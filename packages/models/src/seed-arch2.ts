@@ -1,5 +1,6 @@
 import { sequential } from './layer-spec';
 import { batchNorm2d, conv, dropout, flatten, logSoftmax, maxPool2d, relu } from './layers';
+import { sgdOneCycleRecipe } from './recipe-defaults';
 import type { ZooModel } from './zoo-model';
 
 /**
@@ -31,19 +32,6 @@ export const seedArch2: ZooModel = {
     flatten(true),
     logSoftmax(true),
   ),
-  recipe: {
-    optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 },
-    scheduler: {
-      name: 'onecycle',
-      pctStart: 0.2,
-      divFactor: 10,
-      finalDivFactor: 100,
-      cycleMomentum: true,
-    },
-    batchSize: 128,
-    epochs: 15,
-    augment: { rotate: 7 },
-    seed: 1,
-  },
+  recipe: sgdOneCycleRecipe(0.1),
   reference: { source: 'seed notebook', bestAccuracy: 99.19 },
 };

@@ -2,12 +2,7 @@ import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type BackendName, recoverCheckpoint } from '@s4/core';
-import {
-  DEFAULT_MODEL,
-  type OptimizerName,
-  type SchedulerName,
-  type SchedulerRecipe,
-} from '@s4/models';
+import { applyOverrides, DEFAULT_MODEL, type OptimizerName, type SchedulerName } from '@s4/models';
 import type { Command } from 'commander';
 import { integerAtLeast, integerBetween, oneOf, positiveNumber, seedList } from '../cli-options';
 import { UsageError } from '../errors';
@@ -45,41 +40,20 @@ const TRAINING_IMAGES = 60_000;
 /** Data-parallel workers beyond a few per core only cost memory (each holds a model copy). */
 const MAX_WORKERS = availableParallelism() * 2;
 
-/** A scheduler named on the command line, with PyTorch-like defaults for its settings. */
-function schedulerFor(name: SchedulerName, recipe: SchedulerRecipe): SchedulerRecipe {
-  if (recipe.name === name) return recipe;
-  switch (name) {
-    case 'onecycle':
-      return { name, pctStart: 0.2, divFactor: 10, finalDivFactor: 100, cycleMomentum: true };
-    case 'step':
-      return { name, stepSize: 5, gamma: 0.1 };
-    case 'plateau':
-      return { name, factor: 0.1, patience: 2 };
-    case 'none':
-      return { name };
-  }
-}
-
 /** The run's settings: the model's recipe, overridden by the options given. */
 export async function trainConfigFromOptions(options: TrainOptions): Promise<TrainConfig> {
   const zoo = await resolveModel(options.model);
   const file = 'file' in zoo ? { modelFile: zoo.file, architecture: [...zoo.architecture] } : {};
-  const recipe = zoo.recipe;
-  const optimizerName = options.optimizer ?? recipe.optimizer.name;
-  const optimizer =
-    optimizerName === recipe.optimizer.name
-      ? { ...recipe.optimizer }
-      : { name: optimizerName, lr: optimizerName === 'sgd' ? 0.01 : 1e-3 };
-  if (options.lr !== undefined) optimizer.lr = options.lr;
+  const recipe = applyOverrides(zoo.recipe, options);
   return {
     model: zoo.name,
     ...file,
-    epochs: options.epochs ?? recipe.epochs,
-    batchSize: options.batchSize ?? recipe.batchSize,
-    optimizer,
-    scheduler: schedulerFor(options.scheduler ?? recipe.scheduler.name, recipe.scheduler),
-    augment: options.augment === false ? { rotate: 0 } : recipe.augment,
-    seed: options.seed ?? recipe.seed,
+    epochs: recipe.epochs,
+    batchSize: recipe.batchSize,
+    optimizer: recipe.optimizer,
+    scheduler: recipe.scheduler,
+    augment: recipe.augment,
+    seed: recipe.seed,
     limit: options.limit,
     testLimit: options.testLimit,
     workers: options.workers ?? availableParallelism(),
