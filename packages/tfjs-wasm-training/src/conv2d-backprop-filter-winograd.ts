@@ -13,9 +13,9 @@ import { winogradOps } from './simd/winograd';
 const BLOCK_TILES = 60;
 
 /**
- * The measured rule (PROFILE.md, round 4): 1.5–1.7× at 16→32 and 32→32, 1.25–1.35× at 12→12
- * and 16→12; even at 12→16 and slower at 8→12 (24–26² maps), where the two transforms per tile
- * outweigh the short GEMMs.
+ * Winograd computes dW only when both sides have at least 8 channels and their product is at
+ * least 144 (12→12 and up): below that, on the large early maps, the two transforms per tile
+ * cost more than the short GEMMs they save.
  */
 function prefersWinograd(info: backend_util.Conv2DInfo): boolean {
   const { inChannels: ci, outChannels: co } = info;

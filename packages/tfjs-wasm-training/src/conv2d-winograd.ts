@@ -31,10 +31,10 @@ function supports(info: backend_util.Conv2DInfo): boolean {
 }
 
 /**
- * The shape rule, from CPU-time measurements of the zoo's layers (PROFILE.md, round 3): Winograd
- * wins from 8→12 channels up (1.2× there, 1.5–1.8× at 16–32 channels, any output size, 1.7× at
- * 32→10), and loses at 8→8 and 4→16, where its transforms outweigh the short GEMMs, and where
- * the input channels need padding to a multiple of 4 (an extra copy of x: 10→32 is 1.2× slower).
+ * Winograd runs the forward conv only when the input channels are a multiple of 4 (otherwise
+ * padding them costs an extra copy of x), both sides have at least 8 channels and
+ * in × out (rounded up to 4) is at least 96: with fewer channels the input and output
+ * transforms cost more than the short GEMMs they save.
  */
 function prefersWinograd(info: backend_util.Conv2DInfo): boolean {
   const { inChannels, outChannels } = info;
