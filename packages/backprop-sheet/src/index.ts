@@ -1,3 +1,4 @@
+export { type ChainFactor, chainRule, type WeightGradient } from './chain-rule';
 export { type ErrorChartOptions, errorChartSpec, renderSvg } from './chart';
 export { COLUMNS, type ColumnName, type IterationRow } from './columns';
 export {
