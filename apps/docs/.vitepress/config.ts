@@ -55,6 +55,8 @@ export default defineConfig({
   description:
     'Backprop by hand and a tiny MNIST CNN in TypeScript, running live in your browser on WebAssembly.',
   cleanUrls: true,
+  // The package's developer notes, not a page for readers.
+  srcExclude: ['README.md'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   lastUpdated: false,
   // The sidebar is built from files that exist at build time; a missing generated page is a bug.
@@ -73,18 +75,7 @@ export default defineConfig({
     socialLinks: [{ icon: 'github', link: 'https://github.com/s4-ml/s4' }],
     footer: { message: 'MIT licensed. Every demo runs the S4 packages in your browser.' },
   },
-  markdown: {
-    math: true,
-    config(md) {
-      // ```mermaid blocks become charts drawn in the browser (see MermaidChart.vue).
-      const fence = md.renderer.rules.fence!;
-      md.renderer.rules.fence = (tokens, index, options, env, self) => {
-        const token = tokens[index]!;
-        if (token.info.trim() !== 'mermaid') return fence(tokens, index, options, env, self);
-        return `<MermaidChart code="${encodeURIComponent(token.content)}" />`;
-      };
-    },
-  },
+  markdown: { math: true },
   vite: {
     // The site runs the workspace packages from their TypeScript sources: no build between
     // editing a package and seeing it in the docs.

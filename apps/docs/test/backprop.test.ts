@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, resolveConfig, runBackprop, toCsv } from '@s4/backprop-sheet';
+import {
+  chainRule,
+  DEFAULT_CONFIG,
+  networkOf,
+  resolveConfig,
+  runBackprop,
+  toCsv,
+} from '@s4/backprop-sheet';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, collectProblems, openSite, type Site } from './support/site';
@@ -57,6 +64,30 @@ describe('the backprop sheet demo', () => {
       .screenshot({ path: join(artifactsDir, 'backprop.png') });
   });
 
+  it('draws the network with its current weights, and a weight’s chain rule when pointed at', async () => {
+    const sig = (v: number) => String(Number(v.toPrecision(6)));
+    const weightText = (k: number) => text(`weight-w${k}`);
+    const rows = runBackprop(resolveConfig({ learningRates: [0.5] }))[0]!.rows;
+    for (let k = 1; k <= 8; k++) {
+      expect(await weightText(k)).toBe(`w${k} = ${sig(rows[0]![`w${k}` as 'w1'])}`);
+    }
+    expect(await text('node-h1')).toBe(rows[0]!.a_h1.toFixed(4));
+    await page.getByTestId('weight-w6').hover();
+    const chains = chainRule(networkOf(resolveConfig({})));
+    await expect.poll(() => text('chain-gradient')).toBe(sig(chains[5]!.gradient));
+    expect(await text('chain-rule')).toContain('a_o1 − t1');
+    await page.getByTestId('weight-w2').hover();
+    await expect.poll(() => text('chain-gradient')).toBe(sig(chains[1]!.gradient));
+    // The slider walks the run: the edges show the weights of that iteration.
+    await page.getByTestId('diagram-iteration').fill('40');
+    await expect.poll(() => weightText(5)).toBe(`w5 = ${sig(rows[40]!.w5)}`);
+    expect(await weightText(1)).toBe(`w1 = ${sig(rows[40]!.w1)}`);
+    await page
+      .getByTestId('network-diagram')
+      .screenshot({ path: join(artifactsDir, 'backprop-network.png') });
+    await page.getByTestId('diagram-iteration').fill('0');
+  });
+
   it('recomputes when the learning rate changes', async () => {
     const before = await text('e-total-last');
     await page.getByTestId('table-rate').selectOption('2');
@@ -80,9 +111,7 @@ describe('the backprop sheet demo', () => {
     expect(await text('e-total-0')).not.toBe('0.242519857');
 
     await page.getByTestId('rates').fill('0.5, -1');
-    await expect
-      .poll(() => text('input-error'))
-      .toBe('learningRates: expected rates > 0, found -1');
+    await expect.poll(() => text('input-error')).toBe('η list: expected rates > 0, found -1');
     await page.getByTestId('rates').fill('0.1, 0.2, 0.5, 0.8, 1, 2');
     await page.getByTestId('w1').fill('0.15');
     await expect.poll(() => text('e-total-0')).toBe('0.242519857');
