@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../scripts/paths';
+import { docsRoot, repoRoot } from '../scripts/paths';
+import type { TrainingSpeedData } from '../src/benchmark-charts';
 import { artifactsDir, builtPages, collectProblems, openSite, type Site } from './support/site';
 
 let site: Site;
@@ -98,7 +99,7 @@ describe('the built site', () => {
     }
   });
 
-  it('renders BENCHMARKS.md, drawing its charts, or says it does not exist yet', async () => {
+  it('renders BENCHMARKS.md with its speed chart drawn by Vega-Lite from zero, light and dark', async () => {
     const source = join(repoRoot, 'BENCHMARKS.md');
     const page = await site.browser.newPage();
     const problems = collectProblems(page, site.url);
@@ -108,12 +109,56 @@ describe('the built site', () => {
         'no `BENCHMARKS.md` yet'.replace(/`/g, ''),
       );
     } else {
-      const charts = readFileSync(source, 'utf8').match(/^```mermaid$/gm)?.length ?? 0;
+      const speed: TrainingSpeedData = JSON.parse(
+        readFileSync(join(docsRoot, 'data', 'training-speed.json'), 'utf8'),
+      );
+      const chart = page.locator('[data-testid=training-speed-chart] [data-rendered=true]');
+      await chart.locator('svg').waitFor({ timeout: 30_000 });
+      // One bar per model and runtime, each labelled with its number.
+      const bars = speed.models.length * speed.runtimes.length;
+      expect(await chart.locator('.mark-rect path').count()).toBe(bars);
+      const labels = await chart.locator('.mark-text text').allTextContents();
+      expect(labels).toEqual(
+        speed.models.flatMap((m) => m.imagesPerSecond.map((v) => v.toLocaleString('en'))),
+      );
+      // The value axis starts at zero, and no two axis labels overlap.
+      const axisLabels = chart.locator('.role-axis-label text');
+      expect(await axisLabels.allTextContents()).toContain('0');
+      const boxes = await axisLabels.evaluateAll((nodes) =>
+        nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect),
+      );
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const overlap =
+            a.left < b.right - 1 &&
+            b.left < a.right - 1 &&
+            a.top < b.bottom - 1 &&
+            b.top < a.bottom - 1;
+          expect(overlap, `axis labels overlap: ${JSON.stringify([a, b])}`).toBe(false);
+        }
+      }
+      // Bar lengths are proportional to the numbers (the axis is not cut).
+      const widths = await chart
+        .locator('.mark-rect path')
+        .evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().width));
+      const values = speed.models.flatMap((m) => m.imagesPerSecond);
+      for (const [k, width] of widths.entries()) {
+        expect(width / widths[0]!).toBeCloseTo(values[k]! / values[0]!, 1);
+      }
+      // Text is dark on the light page and light on the dark one.
+      const titleColor = () =>
+        chart
+          .locator('.role-title-text text')
+          .first()
+          .evaluate((node) => getComputedStyle(node).fill);
+      const light = await titleColor();
+      await page.locator('.VPNavBar .VPSwitchAppearance').first().click();
       await expect
-        .poll(() => page.locator('[data-testid=mermaid-chart][data-rendered=true] svg').count(), {
-          timeout: 30_000,
-        })
-        .toBe(charts);
+        .poll(() => page.evaluate(() => document.documentElement.classList.contains('dark')))
+        .toBe(true);
+      await expect.poll(titleColor).not.toBe(light);
+      await page.screenshot({ path: join(artifactsDir, 'benchmarks-dark.png'), fullPage: true });
+      await page.locator('.VPNavBar .VPSwitchAppearance').first().click();
       const firstHeading = readFileSync(source, 'utf8').match(/^## (.+)$/m)?.[1];
       if (firstHeading !== undefined) {
         expect(await page.locator('.vp-doc h2').allTextContents()).toContainEqual(
@@ -124,6 +169,12 @@ describe('the built site', () => {
     await page.screenshot({ path: join(artifactsDir, 'benchmarks.png'), fullPage: true });
     await page.close();
     expect(problems).toEqual([]);
+  });
+
+  it('does not serve the docs package README as a page', async () => {
+    expect(await builtPages()).not.toContain('/README');
+    const response = await fetch(`${site.url}/README`);
+    expect(await response.text()).not.toContain('Why VitePress');
   });
 
   it('documents every command, argument and option of the CLI, from its own definitions', async () => {

@@ -15,10 +15,28 @@ export async function writeBenchmarksPage(): Promise<string> {
     );
     return 'BENCHMARKS.md not found: placeholder';
   }
-  const markdown = rebaseRelativeLinks(await readFile(source, 'utf8'));
+  const markdown = withSpeedChart(rebaseRelativeLinks(await readFile(source, 'utf8')));
   // The page has its own title; the file's first heading would duplicate it.
   await writeFileAtomic(target, demoteHeadings(markdown.replace(/^# .*\n+/, '')));
   return 'BENCHMARKS.md → .generated/benchmarks.md';
+}
+
+const SPEED_CHART = '<TrainingSpeedChart />';
+
+/**
+ * The page draws the training-speed chart with Vega-Lite from data/training-speed.json: in place
+ * of BENCHMARKS.md's Mermaid chart if it has one, else after the first table.
+ */
+export function withSpeedChart(markdown: string): string {
+  const mermaid = /^```mermaid\n[\s\S]*?^```$/gm;
+  if (mermaid.test(markdown)) return markdown.replace(mermaid, SPEED_CHART);
+  const lines = markdown.split('\n');
+  const tableStart = lines.findIndex((line) => line.startsWith('|'));
+  if (tableStart === -1) return `${markdown.trimEnd()}\n\n${SPEED_CHART}\n`;
+  let end = tableStart;
+  while (end < lines.length && lines[end]!.startsWith('|')) end++;
+  lines.splice(end, 0, '', SPEED_CHART);
+  return lines.join('\n');
 }
 
 /** Links relative to the repository root would be dead on the site: point them at the repo. */

@@ -1,0 +1,69 @@
+/** One chart's data: images/s per model and runtime (see data/training-speed.json). */
+export interface TrainingSpeedData {
+  title: string;
+  runtimes: string[];
+  models: Array<{ model: string; imagesPerSecond: number[] }>;
+}
+
+export const RUNTIME_COLORS = ['#0f766e', '#14b8a6', '#f97316'];
+
+/**
+ * Vega-Lite: training images/s as horizontal bars grouped by model, one bar per runtime, the value
+ * written at the end of each bar. The x axis starts at zero so bar lengths compare honestly, and
+ * horizontal bars keep every label readable on a phone.
+ */
+export function trainingSpeedSpec(data: TrainingSpeedData) {
+  const values = data.models.flatMap(({ model, imagesPerSecond }) =>
+    data.runtimes.map((runtime, k) => ({ model, runtime, imagesPerSecond: imagesPerSecond[k] })),
+  );
+  // Room right of the longest bar for its label.
+  const max = Math.max(...values.map((v) => v.imagesPerSecond ?? 0));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: data.title,
+    width: 'container',
+    data: { values },
+    encoding: {
+      y: {
+        field: 'model',
+        type: 'nominal',
+        title: null,
+        sort: null,
+        axis: { labelFontWeight: 600 },
+      },
+      yOffset: { field: 'runtime', type: 'nominal', sort: data.runtimes },
+      x: {
+        field: 'imagesPerSecond',
+        type: 'quantitative',
+        title: 'images/s (more is faster)',
+        scale: { zero: true, domainMax: max * 1.15, nice: true },
+        axis: { format: ',d', tickCount: 5 },
+      },
+    },
+    height: { step: 22 },
+    layer: [
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 3 },
+        encoding: {
+          color: {
+            field: 'runtime',
+            type: 'nominal',
+            title: null,
+            sort: data.runtimes,
+            scale: { domain: data.runtimes, range: RUNTIME_COLORS },
+            legend: { orient: 'top', direction: 'horizontal' },
+          },
+          tooltip: [
+            { field: 'model', type: 'nominal' },
+            { field: 'runtime', type: 'nominal' },
+            { field: 'imagesPerSecond', type: 'quantitative', format: ',d', title: 'images/s' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+        encoding: { text: { field: 'imagesPerSecond', type: 'quantitative', format: ',d' } },
+      },
+    ],
+  };
+}

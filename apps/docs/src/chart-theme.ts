@@ -1,0 +1,47 @@
+/**
+ * Vega-Lite settings shared by the site's charts: transparent background, so a chart sits on the
+ * page in light and dark mode alike, with text and grid colours readable on either.
+ */
+export function chartTheme(dark: boolean) {
+  const text = dark ? '#dfdfd6' : '#3c3c43';
+  const muted = dark ? '#98989f' : '#67676c';
+  const grid = dark ? '#3c3f44' : '#e2e2e3';
+  return {
+    background: 'transparent',
+    config: {
+      font: 'Inter, ui-sans-serif, system-ui, sans-serif',
+      view: { stroke: null },
+      axis: {
+        labelColor: muted,
+        titleColor: text,
+        gridColor: grid,
+        domainColor: muted,
+        tickColor: muted,
+        labelFontSize: 12,
+        titleFontSize: 12,
+        titleFontWeight: 600,
+      },
+      legend: { labelColor: text, titleColor: text, labelFontSize: 12, titleFontSize: 12 },
+      title: { color: text, fontSize: 14, subtitleColor: muted },
+      text: { color: text },
+    },
+  };
+}
+
+/** The spec with the theme applied (the spec's own `config` entries win). */
+export function themed<T extends object>(
+  spec: T,
+  dark: boolean,
+): T & { background: string; config: Record<string, unknown> } {
+  const theme = chartTheme(dark);
+  const config: Record<string, unknown> = { ...theme.config };
+  const own = (spec as { config?: Record<string, unknown> }).config ?? {};
+  for (const [key, value] of Object.entries(own)) {
+    const base = config[key];
+    config[key] =
+      typeof base === 'object' && base !== null && typeof value === 'object' && value !== null
+        ? { ...base, ...value }
+        : value;
+  }
+  return { background: theme.background, ...spec, config };
+}
