@@ -13,12 +13,14 @@ import { writeBenchmarksPage } from './steps/benchmarks';
 import { writeChangelogPage } from './steps/changelog';
 import { writeCliReference } from './steps/cli-reference';
 import { copyMnistFiles } from './steps/mnist-files';
+import { writeMnistSubset } from './steps/mnist-subset';
 import { copyShippedWeights } from './steps/shipped-weights';
 import { copyWasmBinaries } from './steps/wasm-binaries';
 
 const steps: Array<[string, () => Promise<string>]> = [
   ['wasm binaries', copyWasmBinaries],
   ['MNIST files', copyMnistFiles],
+  ['MNIST subset', writeMnistSubset],
   ['shipped weights', copyShippedWeights],
   ['CLI reference', writeCliReference],
   ['API reference', writeApiReference],

@@ -10,4 +10,5 @@ export function siteUrl(path: string): string {
 
 export const wasmUrl = () => siteUrl('tfjs-wasm/');
 export const mnistUrl = () => siteUrl('mnist/');
+export const mnistSubsetUrl = () => siteUrl('mnist-subset/');
 export const weightsUrl = () => siteUrl('weights/');

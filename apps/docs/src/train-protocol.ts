@@ -15,6 +15,8 @@ export interface TrainRequest {
   /** Absolute URLs (a worker resolves relative URLs against its own script). */
   wasmUrl: string;
   mnistUrl: string;
+  /** Folder of the small subset files (see mnist-subset-spec.ts). */
+  mnistSubsetUrl: string;
 }
 
 export type TrainControl = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };

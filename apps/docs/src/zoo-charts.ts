@@ -1,7 +1,10 @@
 import type { EpochSummary } from '@s4/core';
 
-/** Vega-Lite: train/test loss and accuracy per epoch of a committed training run. */
-export function trainingCurvesSpec(history: readonly EpochSummary[], width = 300) {
+/**
+ * Vega-Lite: train/test loss and accuracy per epoch of a committed training run, side by side,
+ * or one above the other (`stacked`) where the page is narrow.
+ */
+export function trainingCurvesSpec(history: readonly EpochSummary[], width = 300, stacked = false) {
   const values = history.flatMap((h) => [
     { epoch: h.epoch, metric: 'loss', series: 'train', value: h.trainLoss },
     { epoch: h.epoch, metric: 'accuracy', series: 'train', value: h.trainAccuracy },
@@ -38,7 +41,10 @@ export function trainingCurvesSpec(history: readonly EpochSummary[], width = 300
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
-    hconcat: [panel('loss', 'Loss per epoch'), panel('accuracy', 'Accuracy per epoch', '.2%')],
+    [stacked ? 'vconcat' : 'hconcat']: [
+      panel('loss', 'Loss per epoch'),
+      panel('accuracy', 'Accuracy per epoch', '.2%'),
+    ],
     config: { legend: { orient: 'bottom' } },
     background: 'white',
     padding: 12,

@@ -38,6 +38,47 @@ async function startResponsivenessProbe(): Promise<void> {
 }
 
 describe('the train-in-the-browser demo', () => {
+  it('downloads under 3 MB for its default run: the MNIST subset, SHA-256 checked, not the full files', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 1100 } });
+    const fresh = await context.newPage();
+    const freshProblems = collectProblems(fresh, site.url);
+    const responses: import('playwright-core').Response[] = [];
+    // Every response of the page and its workers, from the first request on.
+    context.on('response', (response) => responses.push(response));
+    await fresh.goto(`${site.url}/demos/train`, { waitUntil: 'load' });
+    await fresh.waitForSelector('[data-testid=train-model] option', { state: 'attached' });
+    // The defaults, untouched: s4, 6,000 train and 1,000 test images.
+    await fresh.getByTestId('train-start').click();
+    const freshLosses = async () =>
+      ((await fresh.getByTestId('train-demo').getAttribute('data-losses')) ?? '')
+        .split(',')
+        .filter(Boolean);
+    await expect
+      .poll(async () => (await freshLosses()).length, { timeout: 180_000 })
+      .toBeGreaterThan(2);
+    await fresh.getByTestId('train-stop').click();
+    await expect
+      .poll(() => fresh.getByTestId('train-demo').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('stopped');
+    const sizes = await Promise.all(
+      responses.map(async (r) => {
+        const { responseBodySize, responseHeadersSize } = await r.request().sizes();
+        return { url: r.url(), bytes: responseBodySize + responseHeadersSize };
+      }),
+    );
+    const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+    const urls = sizes.map((s) => new URL(s.url).pathname);
+    expect(urls).toContain('/generated/mnist-subset/train-images-idx3-ubyte-first-6000.gz');
+    expect(urls).toContain('/generated/mnist-subset/t10k-images-idx3-ubyte-first-1000.gz');
+    expect(urls.filter((u) => u.startsWith('/generated/mnist/'))).toEqual([]);
+    console.log(
+      `train page, default run: ${(total / 1e6).toFixed(2)} MB in ${sizes.length} responses`,
+    );
+    expect(total).toBeLessThan(3e6);
+    await context.close();
+    expect(freshProblems).toEqual([]);
+  }, 300_000);
+
   it('trains the s4 model on MNIST in a worker: the loss falls and the page stays responsive', async () => {
     await page.getByTestId('train-count').selectOption('1280');
     await page.getByTestId('train-epochs').fill('1');
@@ -60,9 +101,9 @@ describe('the train-in-the-browser demo', () => {
       .textContent();
     expect(Number.parseFloat(testAccuracy ?? '')).toBeGreaterThan(30);
     // The chart got every batch (loss and accuracy) and the test point of the epoch.
-    expect(await page.getByTestId('train-chart').getAttribute('data-points')).toBe(
-      String(2 * 20 + 2),
-    );
+    await expect
+      .poll(() => page.getByTestId('train-chart').getAttribute('data-points'))
+      .toBe(String(2 * 20 + 2));
     const maxGap = await page.evaluate(() => (globalThis as unknown as { maxGap: number }).maxGap);
     expect(maxGap).toBeLessThan(500);
     await demo().screenshot({ path: join(artifactsDir, 'train.png') });

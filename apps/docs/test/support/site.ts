@@ -54,12 +54,18 @@ export async function openSite(options: { crossOriginIsolation?: boolean } = {})
   };
 }
 
-/** Problems a page reports: console errors, uncaught exceptions, failed same-origin requests. */
+/**
+ * Problems a page reports: console errors and warnings, uncaught exceptions, failed same-origin
+ * requests. A warning is a problem too: a reader with the console open sees it.
+ */
 export function collectProblems(page: Page, origin: string): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') {
-      problems.push(`console.error: ${message.text()} (${message.location().url})`);
+    const type = message.type();
+    if (type === 'error' || type === 'warning') {
+      problems.push(
+        `console.${type === 'error' ? 'error' : 'warn'}: ${message.text()} (${message.location().url})`,
+      );
     }
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
