@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadMnist, type MnistData } from '@s4/mnist-data';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { architectureBlocks } from '../src/architecture-blocks';
 import { artifactsDir, collectProblems, distDir, openSite, type Site } from './support/site';
 
 let site: Site;
@@ -122,6 +123,79 @@ describe('the draw-a-digit demo', () => {
     }
     await page.getByTestId('draw-demo').screenshot({ path: join(artifactsDir, 'draw.png') });
     expect(problems).toEqual([]);
+  });
+
+  it('shows what each layer sees: every conv layer’s maps, the GAP vector and the logits', async () => {
+    if (shipped.length === 0) return;
+    const { DEFAULT_MODEL, getZooModel, loadShippedModel } = await import('@s4/models');
+    const { initBackend, tf } = await import('@s4/core');
+    const { normalizePixels } = await import('@s4/mnist-data');
+    const blocks = architectureBlocks(getZooModel(DEFAULT_MODEL).architecture);
+    const convs = blocks.filter((b) => b.kind === 'conv');
+    const layerSums = () =>
+      page
+        .getByTestId('feature-layer')
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-sum')));
+    const seen: Array<Array<string | null>> = [];
+    await initBackend({ backend: 'cpu' });
+    const { model } = await loadShippedModel(DEFAULT_MODEL, {
+      baseUrl: `${site.url}/generated/weights/`,
+    });
+    for (const index of [0, 1]) {
+      await traceDigit(index);
+      await expect
+        .poll(() => page.getByTestId('draw-prediction').getAttribute('data-class'), {
+          timeout: 20_000,
+        })
+        .toBe(String(test.labels[index]));
+      const layers = page.getByTestId('feature-layer');
+      expect(await layers.count()).toBe(convs.length);
+      for (const [k, block] of convs.entries()) {
+        const [channels, height, width] = block.shape;
+        const layer = layers.nth(k);
+        expect(await layer.getAttribute('data-channels')).toBe(String(channels));
+        expect(await layer.getAttribute('data-size')).toBe(`${height}x${width}`);
+        const maps = layer.getByTestId('feature-map');
+        expect(await maps.count()).toBe(channels);
+        expect(await maps.first().evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([
+          width,
+          height,
+        ]);
+        // The maps are drawn: not one flat colour.
+        const distinct = await maps.first().evaluate((c: HTMLCanvasElement) => {
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          return new Set(
+            Array.from(
+              { length: data.length / 4 },
+              (_, i) => data[i * 4]! * 65536 + data[i * 4 + 1]! * 256 + data[i * 4 + 2]!,
+            ),
+          ).size;
+        });
+        expect(distinct).toBeGreaterThan(1);
+      }
+      expect(await page.getByTestId('gap-vector').getAttribute('data-length')).toBe(
+        String(convs.at(-1)!.shape[0]),
+      );
+      // The page's logits are the network's: the same weights in Node on the page's 28×28 input.
+      const logits = (await page.getByTestId('logits').getAttribute('data-values'))!
+        .split(',')
+        .map(Number);
+      expect(logits).toHaveLength(10);
+      const input = normalizePixels(Uint8Array.from(await previewPixels()));
+      const expected = tf.tidy(() =>
+        Array.from(model.forward(tf.tensor4d(input, [1, 28, 28, 1])).dataSync()),
+      );
+      const max = Math.max(...logits);
+      const logSum = max + Math.log(logits.reduce((sum, v) => sum + Math.exp(v - max), 0));
+      for (const [digit, value] of logits.entries()) {
+        expect(Math.abs(value - logSum - expected[digit]!)).toBeLessThan(1e-3);
+      }
+      seen.push(await layerSums());
+    }
+    model.dispose();
+    // A different drawing, different maps in every layer.
+    for (const [k, sum] of seen[0]!.entries()) expect(seen[1]![k]).not.toBe(sum);
+    await page.getByTestId('draw-demo').screenshot({ path: join(artifactsDir, 'draw-layers.png') });
   });
 
   it('leaves no console errors', async () => {

@@ -1,19 +1,23 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
+import ArchitectureDiagram from './components/ArchitectureDiagram.vue';
 import BackpropDemo from './components/BackpropDemo.vue';
 import DrawDigit from './components/DrawDigit.vue';
-import MermaidChart from './components/MermaidChart.vue';
 import ModelZoo from './components/ModelZoo.vue';
+import NetworkDiagram from './components/NetworkDiagram.vue';
 import TrainDemo from './components/TrainDemo.vue';
+import TrainingSpeedChart from './components/TrainingSpeedChart.vue';
 import './custom.css';
 
 export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
+    app.component('ArchitectureDiagram', ArchitectureDiagram);
     app.component('BackpropDemo', BackpropDemo);
     app.component('DrawDigit', DrawDigit);
+    app.component('NetworkDiagram', NetworkDiagram);
     app.component('TrainDemo', TrainDemo);
     app.component('ModelZoo', ModelZoo);
-    app.component('MermaidChart', MermaidChart);
+    app.component('TrainingSpeedChart', TrainingSpeedChart);
   },
 } satisfies Theme;
