@@ -5,6 +5,36 @@ export interface TrainingSpeedData {
   models: Array<{ model: string; imagesPerSecond: number[] }>;
 }
 
+/** A model's row of bench/results/speed.json (written by `pnpm bench`), the fields charted. */
+export interface BenchSpeedRow {
+  model: string;
+  s4One: number;
+  s4Many: number;
+  torch: number;
+}
+
+/** bench/results/speed.json, as `pnpm bench` writes it. */
+export interface BenchSpeed {
+  measured: string;
+  machine: { cores: number };
+  rounds: number;
+  batchSize: number;
+  models: BenchSpeedRow[];
+}
+
+/** The chart's data from `pnpm bench`'s speed.json. */
+export function speedDataFromBench(bench: BenchSpeed): TrainingSpeedData {
+  const cores = bench.machine.cores;
+  return {
+    title: `Training images/s (batch ${bench.batchSize}, median of ${bench.rounds})`,
+    runtimes: ['S4, 1 worker', `S4, ${cores} workers`, 'PyTorch, fastest variant'],
+    models: bench.models.map((row) => ({
+      model: row.model,
+      imagesPerSecond: [row.s4One, row.s4Many, row.torch].map((v) => Math.round(v)),
+    })),
+  };
+}
+
 export const RUNTIME_COLORS = ['#0f766e', '#14b8a6', '#f97316'];
 
 /**

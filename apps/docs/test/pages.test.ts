@@ -1,9 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docsRoot, repoRoot } from '../scripts/paths';
+import { repoRoot } from '../scripts/paths';
 import type { TrainingSpeedData } from '../src/benchmark-charts';
-import { artifactsDir, builtPages, collectProblems, openSite, type Site } from './support/site';
+import {
+  artifactsDir,
+  builtPages,
+  collectProblems,
+  distDir,
+  openSite,
+  type Site,
+} from './support/site';
 
 let site: Site;
 beforeAll(async () => {
@@ -110,7 +117,7 @@ describe('the built site', () => {
       );
     } else {
       const speed: TrainingSpeedData = JSON.parse(
-        readFileSync(join(docsRoot, 'data', 'training-speed.json'), 'utf8'),
+        readFileSync(join(distDir, 'generated', 'training-speed.json'), 'utf8'),
       );
       const chart = page.locator('[data-testid=training-speed-chart] [data-rendered=true]');
       await chart.locator('svg').waitFor({ timeout: 30_000 });

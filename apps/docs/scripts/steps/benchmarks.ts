@@ -1,8 +1,30 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  type BenchSpeed,
+  speedDataFromBench,
+  type TrainingSpeedData,
+} from '../../src/benchmark-charts';
 import { writeFileAtomic } from '@s4/runtime/node';
-import { generatedDir, repoBlobUrl, repoRoot } from '../paths';
+import { docsRoot, generatedDir, publicGeneratedDir, repoBlobUrl, repoRoot } from '../paths';
+
+/**
+ * The speed chart's numbers: bench/results/speed.json once `pnpm bench` has written it, else
+ * data/training-speed.json (the figures of BENCHMARKS.md before speed.json existed).
+ */
+export async function trainingSpeedData(): Promise<{ data: TrainingSpeedData; from: string }> {
+  const bench = join(repoRoot, 'bench', 'results', 'speed.json');
+  if (existsSync(bench)) {
+    const json = JSON.parse(await readFile(bench, 'utf8')) as BenchSpeed;
+    return { data: speedDataFromBench(json), from: 'bench/results/speed.json' };
+  }
+  const fallback = join(docsRoot, 'data', 'training-speed.json');
+  return {
+    data: JSON.parse(await readFile(fallback, 'utf8')),
+    from: 'apps/docs/data/training-speed.json',
+  };
+}
 
 /** The benchmarks page body, from the root BENCHMARKS.md (written by the benchmark scripts). */
 export async function writeBenchmarksPage(): Promise<string> {
@@ -15,10 +37,15 @@ export async function writeBenchmarksPage(): Promise<string> {
     );
     return 'BENCHMARKS.md not found: placeholder';
   }
+  const speed = await trainingSpeedData();
+  await writeFileAtomic(
+    join(publicGeneratedDir, 'training-speed.json'),
+    `${JSON.stringify(speed.data)}\n`,
+  );
   const markdown = withSpeedChart(rebaseRelativeLinks(await readFile(source, 'utf8')));
   // The page has its own title; the file's first heading would duplicate it.
   await writeFileAtomic(target, demoteHeadings(markdown.replace(/^# .*\n+/, '')));
-  return 'BENCHMARKS.md → .generated/benchmarks.md';
+  return `BENCHMARKS.md → .generated/benchmarks.md, chart from ${speed.from}`;
 }
 
 const SPEED_CHART = '<TrainingSpeedChart />';
