@@ -52,6 +52,8 @@ export function trainingSpeedSpec(data: TrainingSpeedData) {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: data.title,
     width: 'container',
+    // Fit the page's width; the height follows from the bars (22 px each).
+    autosize: { type: 'fit-x', contains: 'padding' },
     data: { values },
     encoding: {
       y: {

@@ -10,8 +10,16 @@ async function fetchChecked(baseUrl: string, file: MnistSubsetFile, signal?: Abo
   const url = new URL(file.file, baseUrl).href;
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const body = response.body!.pipeThrough(new DecompressionStream('gzip'));
-  const raw = new Uint8Array(await new Response(body).arrayBuffer());
+  const fetched = new Uint8Array(await response.arrayBuffer());
+  // A host that sends the .gz with Content-Encoding: gzip has the browser inflate it already.
+  const gzipped = fetched[0] === 0x1f && fetched[1] === 0x8b;
+  const raw = gzipped
+    ? new Uint8Array(
+        await new Response(
+          new Blob([fetched]).stream().pipeThrough(new DecompressionStream('gzip')),
+        ).arrayBuffer(),
+      )
+    : fetched;
   if (raw.byteLength !== file.rawBytes) {
     throw new Error(
       `${url}: expected ${file.rawBytes} bytes once inflated, found ${raw.byteLength}`,
