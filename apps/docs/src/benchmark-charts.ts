@@ -1,4 +1,4 @@
-/** One chart's data: images/s per model and runtime (see data/training-speed.json). */
+/** One chart's data: images/s per model and runtime. */
 export interface TrainingSpeedData {
   title: string;
   runtimes: string[];
@@ -10,7 +10,8 @@ export interface BenchSpeedRow {
   model: string;
   s4One: number;
   s4Many: number;
-  torch: number;
+  /** PyTorch's fastest variant (memory format × threads); null when no torch was found. */
+  torch: number | null;
 }
 
 /** bench/results/speed.json, as `pnpm bench` writes it. */
@@ -22,15 +23,23 @@ export interface BenchSpeed {
   models: BenchSpeedRow[];
 }
 
-/** The chart's data from `pnpm bench`'s speed.json. */
+/**
+ * The chart's data from `pnpm bench`'s speed.json: S4 with 1 and N workers next to PyTorch at its
+ * fastest (JSON writes the NaN of a run without torch as null: then S4 only).
+ */
 export function speedDataFromBench(bench: BenchSpeed): TrainingSpeedData {
   const cores = bench.machine.cores;
+  const withTorch = bench.models.some((row) => typeof row.torch === 'number');
+  const runtimes = ['S4, 1 worker', `S4, ${cores} workers`];
+  if (withTorch) runtimes.push('PyTorch, fastest variant');
   return {
-    title: `Training images/s (batch ${bench.batchSize}, median of ${bench.rounds})`,
-    runtimes: ['S4, 1 worker', `S4, ${cores} workers`, 'PyTorch, fastest variant'],
+    title: `Training images/s, S4 vs PyTorch at its fastest (batch ${bench.batchSize}, median of ${bench.rounds} rounds)`,
+    runtimes,
     models: bench.models.map((row) => ({
       model: row.model,
-      imagesPerSecond: [row.s4One, row.s4Many, row.torch].map((v) => Math.round(v)),
+      imagesPerSecond: [row.s4One, row.s4Many, ...(withTorch ? [row.torch ?? 0] : [])].map((v) =>
+        Math.round(v),
+      ),
     })),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../scripts/paths';
 import { trainingSpeedData, withSpeedChart } from '../scripts/steps/benchmarks';
+import { speedDataFromBench, trainingSpeedSpec } from '../src/benchmark-charts';
 
 /** BENCHMARKS.md's first table whose header has `column`, as rows of named cells. */
 function tableWith(markdown: string, column: string): Array<Record<string, string>> {
@@ -25,17 +26,18 @@ function tableWith(markdown: string, column: string): Array<Record<string, strin
 
 describe('the training-speed chart data', () => {
   it('shows the numbers of BENCHMARKS.md, model by model and runtime by runtime', async () => {
-    const { data } = await trainingSpeedData();
+    const data = await trainingSpeedData();
+    if (data === undefined) throw new Error('bench/results/speed.json is missing: run pnpm bench');
     const rows = tableWith(
       readFileSync(join(repoRoot, 'BENCHMARKS.md'), 'utf8'),
       'S4 1 worker (img/s)',
     );
-    // S4 1 worker, S4 N workers, PyTorch (2 threads, or its fastest variant).
+    // S4 1 worker, S4 N workers, PyTorch at its fastest.
     const header = Object.keys(rows[0]!);
     const columns = [
       /^S4 1 worker \(img\/s\)$/,
       /^S4 \d+ workers \(img\/s\)$/,
-      /^PyTorch (2 threads|fastest) \(img\/s\)$/,
+      /^PyTorch fastest \(img\/s\)$/,
     ].map((pattern) => header.find((name) => pattern.test(name))!);
     expect(columns.every(Boolean), `columns in ${header.join(' | ')}`).toBe(true);
     expect(data.runtimes).toHaveLength(columns.length);
@@ -46,6 +48,39 @@ describe('the training-speed chart data', () => {
         columns.map((column) => Number(row[column]!.replace(/,/g, ''))),
       );
     }
+  });
+});
+
+describe('speedDataFromBench', () => {
+  const bench = {
+    measured: '2026-12-05 12:00',
+    machine: { cores: 4 },
+    rounds: 5,
+    batchSize: 128,
+    models: [{ model: 'm', s4One: 1000.4, s4Many: 2000.6, torch: 1500.5 }],
+  };
+
+  it('puts S4 with 1 and N workers next to PyTorch at its fastest, rounded', () => {
+    expect(speedDataFromBench(bench)).toEqual({
+      title:
+        'Training images/s, S4 vs PyTorch at its fastest (batch 128, median of 5 rounds)',
+      runtimes: ['S4, 1 worker', 'S4, 4 workers', 'PyTorch, fastest variant'],
+      models: [{ model: 'm', imagesPerSecond: [1000, 2001, 1501] }],
+    });
+  });
+
+  it('charts S4 alone when the run found no PyTorch (speed.json holds null)', () => {
+    const data = speedDataFromBench({ ...bench, models: [{ ...bench.models[0]!, torch: null }] });
+    expect(data.runtimes).toEqual(['S4, 1 worker', 'S4, 4 workers']);
+    expect(data.models[0]!.imagesPerSecond).toEqual([1000, 2001]);
+  });
+});
+
+describe('trainingSpeedSpec', () => {
+  it('starts the images/s axis at zero', async () => {
+    const spec = trainingSpeedSpec((await trainingSpeedData())!);
+    expect(spec.encoding.x.scale.zero).toBe(true);
+    expect(spec.encoding.x.type).toBe('quantitative');
   });
 });
 

@@ -128,8 +128,7 @@ describe('the draw-a-digit demo', () => {
   it('shows what each layer sees: every conv layer’s maps, the GAP vector and the logits', async () => {
     if (shipped.length === 0) return;
     const { DEFAULT_MODEL, getZooModel, loadShippedModel } = await import('@s4/models');
-    const { initBackend, tf } = await import('@s4/core');
-    const { normalizePixels } = await import('@s4/mnist-data');
+    const { initBackend, normalizePixels, tf } = await import('@s4/core');
     const blocks = architectureBlocks(getZooModel(DEFAULT_MODEL).architecture);
     const convs = blocks.filter((b) => b.kind === 'conv');
     const layerSums = () =>
@@ -138,7 +137,7 @@ describe('the draw-a-digit demo', () => {
         .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-sum')));
     const seen: Array<Array<string | null>> = [];
     await initBackend({ backend: 'cpu' });
-    const { model } = await loadShippedModel(DEFAULT_MODEL, {
+    const { model, normalization } = await loadShippedModel(DEFAULT_MODEL, {
       baseUrl: `${site.url}/generated/weights/`,
     });
     for (const index of [0, 1]) {
@@ -181,7 +180,7 @@ describe('the draw-a-digit demo', () => {
         .split(',')
         .map(Number);
       expect(logits).toHaveLength(10);
-      const input = normalizePixels(Uint8Array.from(await previewPixels()));
+      const input = normalizePixels(Uint8Array.from(await previewPixels()), normalization);
       const expected = tf.tidy(() =>
         Array.from(model.forward(tf.tensor4d(input, [1, 28, 28, 1])).dataSync()),
       );

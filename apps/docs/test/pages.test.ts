@@ -124,7 +124,7 @@ describe('the built site', () => {
       // One bar per model and runtime, each labelled with its number.
       const bars = speed.models.length * speed.runtimes.length;
       expect(await chart.locator('.mark-rect path').count()).toBe(bars);
-      const labels = await chart.locator('.mark-text text').allTextContents();
+      const labels = await chart.locator('.mark-text.role-mark text').allTextContents();
       expect(labels).toEqual(
         speed.models.flatMap((m) => m.imagesPerSecond.map((v) => v.toLocaleString('en'))),
       );

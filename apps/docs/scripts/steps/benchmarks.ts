@@ -1,29 +1,22 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@s4/runtime/node';
 import {
   type BenchSpeed,
   speedDataFromBench,
   type TrainingSpeedData,
 } from '../../src/benchmark-charts';
-import { writeFileAtomic } from '@s4/runtime/node';
-import { docsRoot, generatedDir, publicGeneratedDir, repoBlobUrl, repoRoot } from '../paths';
+import { generatedDir, publicGeneratedDir, repoBlobUrl, repoRoot } from '../paths';
 
-/**
- * The speed chart's numbers: bench/results/speed.json once `pnpm bench` has written it, else
- * data/training-speed.json (the figures of BENCHMARKS.md before speed.json existed).
- */
-export async function trainingSpeedData(): Promise<{ data: TrainingSpeedData; from: string }> {
-  const bench = join(repoRoot, 'bench', 'results', 'speed.json');
-  if (existsSync(bench)) {
-    const json = JSON.parse(await readFile(bench, 'utf8')) as BenchSpeed;
-    return { data: speedDataFromBench(json), from: 'bench/results/speed.json' };
-  }
-  const fallback = join(docsRoot, 'data', 'training-speed.json');
-  return {
-    data: JSON.parse(await readFile(fallback, 'utf8')),
-    from: 'apps/docs/data/training-speed.json',
-  };
+/** Where `pnpm bench` writes the figures of BENCHMARKS.md's speed table. */
+export const SPEED_JSON = join('bench', 'results', 'speed.json');
+
+/** The speed chart's numbers, from bench/results/speed.json; undefined until `pnpm bench` wrote it. */
+export async function trainingSpeedData(): Promise<TrainingSpeedData | undefined> {
+  const file = join(repoRoot, SPEED_JSON);
+  if (!existsSync(file)) return undefined;
+  return speedDataFromBench(JSON.parse(await readFile(file, 'utf8')) as BenchSpeed);
 }
 
 /** The benchmarks page body, from the root BENCHMARKS.md (written by the benchmark scripts). */
@@ -38,21 +31,26 @@ export async function writeBenchmarksPage(): Promise<string> {
     return 'BENCHMARKS.md not found: placeholder';
   }
   const speed = await trainingSpeedData();
-  await writeFileAtomic(
-    join(publicGeneratedDir, 'training-speed.json'),
-    `${JSON.stringify(speed.data)}\n`,
-  );
-  const markdown = withSpeedChart(rebaseRelativeLinks(await readFile(source, 'utf8')));
+  let markdown = rebaseRelativeLinks(await readFile(source, 'utf8'));
+  if (speed !== undefined) {
+    await writeFileAtomic(
+      join(publicGeneratedDir, 'training-speed.json'),
+      `${JSON.stringify(speed)}\n`,
+    );
+    markdown = withSpeedChart(markdown);
+  }
   // The page has its own title; the file's first heading would duplicate it.
   await writeFileAtomic(target, demoteHeadings(markdown.replace(/^# .*\n+/, '')));
-  return `BENCHMARKS.md → .generated/benchmarks.md, chart from ${speed.from}`;
+  return speed === undefined
+    ? `BENCHMARKS.md → .generated/benchmarks.md, no chart (${SPEED_JSON} not written yet)`
+    : `BENCHMARKS.md → .generated/benchmarks.md, chart from ${SPEED_JSON}`;
 }
 
 const SPEED_CHART = '<TrainingSpeedChart />';
 
 /**
- * The page draws the training-speed chart with Vega-Lite from data/training-speed.json: in place
- * of BENCHMARKS.md's Mermaid chart if it has one, else after the first table.
+ * The page draws the training-speed chart with Vega-Lite from bench/results/speed.json: in place
+ * of a Mermaid chart if BENCHMARKS.md has one, else after its first table (the speed table).
  */
 export function withSpeedChart(markdown: string): string {
   const mermaid = /^```mermaid\n[\s\S]*?^```$/gm;

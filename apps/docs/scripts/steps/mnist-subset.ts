@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MNIST_FILES, type MnistSplit } from '@s4/mnist-data';
 import { MNIST_SUBSET } from '../../src/mnist-subset-spec';
-import { docsRoot, publicGeneratedDir, writeFileAtomic } from '../paths';
+import { writeFileAtomic } from '@s4/runtime/node';
+import { docsRoot, publicGeneratedDir } from '../paths';
 
 const gzipAsync = promisify(gzip);
 
