@@ -62,8 +62,7 @@ describe('speedDataFromBench', () => {
 
   it('puts S4 with 1 and N workers next to PyTorch at its fastest, rounded', () => {
     expect(speedDataFromBench(bench)).toEqual({
-      title:
-        'Training images/s, S4 vs PyTorch at its fastest (batch 128, median of 5 rounds)',
+      title: 'Training images/s, S4 vs PyTorch at its fastest (batch 128, median of 5 rounds)',
       runtimes: ['S4, 1 worker', 'S4, 4 workers', 'PyTorch, fastest variant'],
       models: [{ model: 'm', imagesPerSecond: [1000, 2001, 1501] }],
     });

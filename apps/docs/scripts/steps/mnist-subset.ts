@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { MNIST_FILES, type MnistSplit } from '@s4/mnist-data';
-import { MNIST_SUBSET } from '../../src/mnist-subset-spec';
 import { writeFileAtomic } from '@s4/runtime/node';
+import { MNIST_SUBSET } from '../../src/mnist-subset-spec';
 import { docsRoot, publicGeneratedDir } from '../paths';
 
 const gzipAsync = promisify(gzip);
