@@ -61,7 +61,7 @@ export function trainingSpeedSpec(data: TrainingSpeedData) {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: data.title,
     width: 'container',
-    // Fit the page's width; the height follows from the bars (22 px each).
+    // Fit the page's width.
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { values },
     encoding: {
@@ -81,7 +81,8 @@ export function trainingSpeedSpec(data: TrainingSpeedData) {
         axis: { format: ',d', tickCount: 5 },
       },
     },
-    height: { step: 22 },
+    // 22 px a bar, as a number: a step height with width 'container' makes Vega-Lite warn.
+    height: values.length * 22,
     layer: [
       {
         mark: { type: 'bar', cornerRadiusEnd: 3 },
