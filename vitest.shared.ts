@@ -8,7 +8,8 @@ export const sharedConfig = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Browser and server set-up in beforeAll waits on a machine that CI loads with every package's tests at once.
+    hookTimeout: 300_000,
     server: {
       deps: {
         // tfjs-core's dist uses extensionless ESM imports that plain Node cannot resolve.

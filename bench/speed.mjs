@@ -446,5 +446,6 @@ const data = {
 };
 writeFileSync(`${DATA_OUT}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
 renameSync(`${DATA_OUT}.tmp`, DATA_OUT);
+spawnSync('pnpm', ['exec', 'biome', 'format', '--write', DATA_OUT], { cwd: ROOT, stdio: 'ignore' });
 console.log(section);
 log(`Wrote ${OUT} and ${DATA_OUT}`);

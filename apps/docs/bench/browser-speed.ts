@@ -13,6 +13,7 @@
  * Headless Chromium here has no GPU: its WebGL runs on SwiftShader (software), which the table
  * names from the page's own WEBGL_debug_renderer_info. On a machine with a GPU, webgl differs.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -219,4 +220,6 @@ const next =
     : `${previous.trimEnd()}\n\n${section}\n`;
 writeFileSync(`${out}.tmp`, next);
 renameSync(`${out}.tmp`, out);
+// Aligned as the repository's formatter (checked in CI) wants its tables.
+spawnSync('pnpm', ['exec', 'biome', 'format', '--write', out], { cwd: repoRoot, stdio: 'ignore' });
 console.log(section);

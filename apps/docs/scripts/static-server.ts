@@ -21,13 +21,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the built site like a static host: clean URLs, 404 page, optional COOP/COEP. */
+/**
+ * Serves the built site like a static host: clean URLs, 404 page, optional COOP/COEP, and the
+ * Brotli/gzip copies the build writes (scripts/precompress.ts) to browsers that accept them.
+ */
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const isolation = options.crossOriginIsolation ?? true;
   const serve = sirv(options.root, {
     extensions: ['html'],
     dev: false,
     etag: true,
+    brotli: true,
+    gzip: true,
     setHeaders(response) {
       if (isolation) {
         response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');

@@ -131,7 +131,10 @@ describe('s4 train', () => {
   test.each([
     [['--epochs', '0'], /--epochs.*expected an integer ≥ 1, found "0"/],
     [['--lr', 'fast'], /--lr.*expected a number > 0, found "fast"/],
-    [['--model', 'lenet'], /Unknown model "lenet": expected one of s4, seed-arch1, seed-arch2/],
+    [
+      ['--model', 'lenet'],
+      /error: unknown model "lenet": expected one of s4, seed-arch1, seed-arch2, s4-fast, or a model file/,
+    ],
     [['--backend', 'gpu'], /expected one of wasm, cpu, found "gpu"/],
     [['--resume', 'no-such-run'], /--resume no-such-run: expected a run folder/],
     [

@@ -17,7 +17,7 @@
  * Needs the package built (`pnpm turbo run build --filter=@s4/tfjs-wasm-training`) and
  * Chromium at /usr/bin/chromium (or CHROMIUM_PATH). Run it on an idle machine.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -188,5 +188,10 @@ const body = [
 if (!values.json) console.log(body);
 if (out !== undefined) {
   writeSection(out, SECTION, COMMAND, body);
+  // Aligned as the repository's formatter (checked in CI) wants its tables.
+  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', out], {
+    cwd: repoRoot,
+    stdio: 'ignore',
+  });
   process.stderr.write(`wrote the ${SECTION} section of ${out}\n`);
 }
