@@ -1,9 +1,14 @@
-/** Messages between the train demo and its Web Worker (structured-clone friendly). */
+import type { ModelFile } from '@s4/models';
+
+/** Messages between the training demos and their Web Worker (structured-clone friendly). */
 
 export interface TrainRequest {
   type: 'start';
-  /** Zoo model name. */
-  model: string;
+  /**
+   * A zoo model's name (the train demo), or a model file's JSON (the design page): the worker
+   * checks it again and trains it with its recipe, `epochs` and `batchSize` overriding it.
+   */
+  model: string | ModelFile;
   /** First N training images of MNIST. */
   trainCount: number;
   /** First N test images, evaluated after every epoch. */

@@ -1,13 +1,14 @@
 /// <reference lib="webworker" />
 /**
- * The train demo's Web Worker: loads MNIST from the site, builds a zoo model and trains it with
+ * The training demos' Web Worker: loads MNIST from the site, builds a zoo model (the train demo)
+ * or a designed network given as a model file (the design page) and trains it with
  * @s4/core's `fit` on the wasm backend, reporting every batch, so the page stays responsive.
  * With N > 1 workers chosen, it starts N gradient workers (gradient-worker.ts) and `fit` splits
  * every batch across them, keeping the optimizer here.
  */
 import { fit, initBackend } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
-import { trainingPlan } from '@s4/models';
+import { modelFromJson, trainingPlan } from '@s4/models';
 import { loadMnistSubset } from './mnist-subset';
 import { MNIST_SUBSET } from './mnist-subset-spec';
 import type { TrainControl, TrainMessage, TrainRequest } from './train-protocol';
@@ -59,6 +60,16 @@ self.addEventListener('message', (event: MessageEvent<TrainRequest | TrainContro
 
 async function train(request: TrainRequest): Promise<void> {
   abort = new AbortController();
+  // A model file is checked here too, before any download: the worker trusts no page (errors name the layer).
+  const chosen =
+    typeof request.model === 'string'
+      ? request.model
+      : modelFromJson(request.model, 'the designed network');
+  // The recipe's schedule, compressed into the demo's few epochs.
+  const plan = trainingPlan(chosen, {
+    epochs: request.epochs,
+    batchSize: request.batchSize,
+  });
   post({ type: 'status', text: 'Starting tfjs on the wasm backend…' });
   // One wasm thread: the unthreaded SIMD build, on which S4's kernels run (see `threads`).
   const info = await initBackend({ backend: 'wasm', wasmPaths: request.wasmUrl, threads: 1 });
@@ -72,11 +83,6 @@ async function train(request: TrainRequest): Promise<void> {
     load('train', request.trainCount),
     load('test', request.testCount),
   ]);
-  // The recipe's schedule, compressed into the demo's few epochs.
-  const plan = trainingPlan(request.model, {
-    epochs: request.epochs,
-    batchSize: request.batchSize,
-  });
   const model = plan.createNetwork();
   const fitOptions = plan.fitOptions(model, trainData.count);
   const stepsPerEpoch = Math.ceil(trainData.count / request.batchSize);
