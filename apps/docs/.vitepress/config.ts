@@ -37,6 +37,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Draw a digit', link: '/demos/draw' },
       { text: 'Train in the browser', link: '/demos/train' },
       { text: 'Model zoo', link: '/demos/zoo' },
+      { text: 'Design a network', link: '/demos/design' },
     ],
   },
   {

@@ -36,6 +36,7 @@ describe('the built site', () => {
       '/demos/draw',
       '/demos/train',
       '/demos/zoo',
+      '/demos/design',
       '/reference/cli',
       '/reference/api/',
       '/reference/api/mnist-data/',

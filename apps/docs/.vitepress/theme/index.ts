@@ -2,6 +2,7 @@ import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import ArchitectureDiagram from './components/ArchitectureDiagram.vue';
 import BackpropDemo from './components/BackpropDemo.vue';
+import DesignNetwork from './components/DesignNetwork.vue';
 import DrawDigit from './components/DrawDigit.vue';
 import ModelZoo from './components/ModelZoo.vue';
 import NetworkDiagram from './components/NetworkDiagram.vue';
@@ -14,6 +15,7 @@ export default {
   enhanceApp({ app }) {
     app.component('ArchitectureDiagram', ArchitectureDiagram);
     app.component('BackpropDemo', BackpropDemo);
+    app.component('DesignNetwork', DesignNetwork);
     app.component('DrawDigit', DrawDigit);
     app.component('NetworkDiagram', NetworkDiagram);
     app.component('TrainDemo', TrainDemo);
