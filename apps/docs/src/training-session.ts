@@ -23,7 +23,14 @@ export interface TrainingChartSink {
   clear(): Promise<void>;
 }
 
-export type TrainingState = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'stopped' | 'error';
+export type TrainingState =
+  | 'idle'
+  | 'starting'
+  | 'training'
+  | 'paused'
+  | 'done'
+  | 'stopped'
+  | 'error';
 
 /**
  * One training run in the training Web Worker at a time, as the train demo and the design page
@@ -90,7 +97,12 @@ export function createTrainingSession() {
         epochs.value = [...epochs.value, message];
         if (message.testLoss !== undefined && message.testAccuracy !== undefined) {
           chart?.add([
-            { step: progress.step, metric: 'loss', series: TRAINING_SERIES[1], value: message.testLoss },
+            {
+              step: progress.step,
+              metric: 'loss',
+              series: TRAINING_SERIES[1],
+              value: message.testLoss,
+            },
             {
               step: progress.step,
               metric: 'accuracy',
