@@ -3,9 +3,11 @@
  * kernels instead of JS loops: per-channel sums as one matrix-vector product with a row of ones
  * ([1, M] × [M, C], XNNPACK-fast, no transpose), and the elementwise work as broadcasting
  * binary ops. Measured faster than both tfjs's composition and a JS loop over the heap
- * (PROFILE.md). Same inputs and outputs as the cpu kernels in batch-norm-train.ts.
+ * (PROFILE.md). Same inputs and outputs as the cpu kernels in batch-norm-train.ts, including the
+ * fused ReLU (attribute `relu`; the ReLU's output `y` as an input of the gradient).
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { S4_RELU_GRAD } from './relu-grad';
 import { channelOps, offsetOf, type WasmBackendInternals } from './simd/channel-ops';
 import { release, reshape, runWasmKernel } from './wasm-ops';
 
@@ -57,10 +59,10 @@ function flat(x: TensorInfo): { m: number; c: number } {
 export const batchNormTrainWasm: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   const backend = anyBackend as KernelBackend;
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
-  const eps = (attrs as { eps: number }).eps;
+  const { eps, relu = false } = attrs as { eps: number; relu?: boolean };
   const { m, c } = flat(x);
   if (simdFold(m, c) !== undefined && channelOps(backend) !== undefined) {
-    return batchNormTrainSimd(backend as WasmBackendInternals, x, gamma, beta, eps);
+    return batchNormTrainSimd(backend as WasmBackendInternals, x, gamma, beta, eps, relu);
   }
   const ones = onesRow(backend, m);
   const x2d = reshape(backend, x, [m, c]);
@@ -76,10 +78,12 @@ export const batchNormTrainWasm: KernelFunc = ({ inputs, backend: anyBackend, at
   const invStd = vector(backend, invStdValues);
   const xHat = binary(backend, 'Multiply', centred, invStd);
   const scaled = binary(backend, 'Multiply', xHat, gamma);
-  const y2d = binary(backend, 'Add', scaled, beta);
+  const affine = binary(backend, 'Add', scaled, beta);
+  const y2d = relu ? runWasmKernel('Relu', backend, { x: affine }) : affine;
   const y = reshape(backend, y2d, x.shape);
   const xHatOut = reshape(backend, xHat, x.shape);
   release(backend, ones, x2d, centred, squared, xHat, scaled, y2d);
+  if (relu) release(backend, affine);
   return [y, mean, variance, invStd, xHatOut];
 };
 
@@ -90,10 +94,29 @@ export const batchNormTrainGradWasm: KernelFunc = ({ inputs, backend: anyBackend
     xHat: xHatIn,
     gamma,
     invStd,
-  } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo>;
+    y: reluOut,
+  } = inputs as Record<'dy' | 'xHat' | 'gamma' | 'invStd', TensorInfo> & { y?: TensorInfo };
   const { m, c } = flat(xHatIn);
   if (simdFold(m, c) !== undefined && channelOps(backend) !== undefined) {
-    return batchNormTrainGradSimd(backend as WasmBackendInternals, dy, xHatIn, gamma, invStd);
+    return batchNormTrainGradSimd(
+      backend as WasmBackendInternals,
+      dy,
+      xHatIn,
+      gamma,
+      invStd,
+      reluOut,
+    );
+  }
+  if (reluOut !== undefined) {
+    // The composed path: the ReLU's gradient as its own kernel first.
+    const masked = runWasmKernel(S4_RELU_GRAD, backend, { dy, x: reluOut });
+    const grads = batchNormTrainGradWasm({
+      inputs: { dy: masked, xHat: xHatIn, gamma, invStd },
+      backend,
+      attrs: {},
+    }) as TensorInfo[];
+    release(backend, masked);
+    return grads;
   }
   const wasm = backend as WasmHeapBackend;
   const gammaValues = Float64Array.from(wasm.typedArrayFromHeap(gamma));
@@ -175,6 +198,7 @@ function batchNormTrainSimd(
   gamma: TensorInfo,
   beta: TensorInfo,
   eps: number,
+  relu: boolean,
 ): TensorInfo[] {
   const ops = channelOps(backend)!;
   const { m, c } = flat(x);
@@ -222,7 +246,7 @@ function batchNormTrainSimd(
       p[3 * c + i] = -mu * s;
     }
     for (let q = 0; q < 4; q++) tiled(heap, params + 4 * q * kc, p.subarray(q * c, (q + 1) * c), k);
-    ops.affine2(
+    (relu ? ops.affine2_relu : ops.affine2)(
       xAt,
       rows,
       kc,
@@ -243,6 +267,7 @@ function batchNormTrainGradSimd(
   xHat: TensorInfo,
   gamma: TensorInfo,
   invStd: TensorInfo,
+  reluOut: TensorInfo | undefined,
 ): TensorInfo[] {
   const ops = channelOps(backend)!;
   const { m, c } = flat(xHat);
@@ -258,8 +283,13 @@ function batchNormTrainGradSimd(
     const params = totals + 16 * kc;
     const dyAt = offsetOf(backend, dy);
     const xHatAt = offsetOf(backend, xHat);
+    const maskAt = reluOut === undefined ? 0 : offsetOf(backend, reluOut);
     new Float32Array(backend.wasm.HEAPU8.buffer, params, kc).fill(0);
-    ops.channel_sums(dyAt, xHatAt, params, rows, kc, at, totals, totals + 8 * kc);
+    if (reluOut === undefined) {
+      ops.channel_sums(dyAt, xHatAt, params, rows, kc, at, totals, totals + 8 * kc);
+    } else {
+      ops.channel_sums_masked(dyAt, maskAt, xHatAt, rows, kc, at, totals, totals + 8 * kc);
+    }
     const buffer = backend.wasm.HEAPU8.buffer;
     const sumDyAll = folded(buffer, totals, c, k);
     const sumDyXHatAll = folded(buffer, totals + 8 * kc, c, k);
@@ -285,16 +315,14 @@ function batchNormTrainGradSimd(
     for (let q = 0; q < 3; q++) {
       tiled(heap, params + 4 * (q + 1) * kc, p.subarray(q * c, (q + 1) * c), k);
     }
-    ops.combine(
-      dyAt,
-      xHatAt,
-      rows,
-      kc,
+    const [p1, q1, r1, out] = [
       params + 4 * kc,
       params + 8 * kc,
       params + 12 * kc,
       offsetOf(backend, dx),
-    );
+    ];
+    if (reluOut === undefined) ops.combine(dyAt, xHatAt, rows, kc, p1, q1, r1, out);
+    else ops.combine_masked(dyAt, maskAt, xHatAt, rows, kc, p1, q1, r1, out);
   });
   return [dx, dGamma, dBeta];
 }

@@ -10,6 +10,10 @@
  *   x̂ = (x − mean)·invStd,  y = x̂·γ + β
  * Backward, from the x̂ = (x − mean)·invStd the forward outputs:
  *   dβ = Σdy,  dγ = Σdy·x̂,  dx = γ·invStd · (dy − dβ/M − x̂ · dγ/M)
+ * With `relu` (a ReLU right after, as in the zoo's conv blocks) the forward outputs max(y, 0)
+ * and the backward, given that output, first masks dy with it (dy where out > 0, else 0, as
+ * ReLU's gradient does): the ReLU's passes over the activation and its gradient's stored copy
+ * disappear, with the same values as the two layers run apart.
  */
 import {
   add,
@@ -22,6 +26,7 @@ import {
   moments,
   mul,
   type NamedAttrMap,
+  relu as reluOp,
   rsqrt,
   sub,
   type Tensor,
@@ -42,7 +47,7 @@ function channelsOf(x: TensorInfo): { channels: number; positions: number } {
 
 const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
-  const eps = (attrs as { eps: number }).eps;
+  const { eps, relu } = attrs as { eps: number; relu?: boolean };
   const { channels: C, positions: M } = channelsOf(x);
   return runTypedArrayKernel(
     S4_BATCH_NORM_TRAIN,
@@ -78,7 +83,8 @@ const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
         for (let c = 0; c < C; c++) {
           const xHat = (xs[base + c]! - centre[c]!) * invStdOut![c]!;
           xHats[base + c] = xHat;
-          ys[base + c] = xHat * g![c]! + shift[c]!;
+          const v = xHat * g![c]! + shift[c]!;
+          ys[base + c] = relu && !(v > 0) ? 0 : v;
         }
       }
     },
@@ -86,18 +92,18 @@ const batchNormTrainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 const batchNormTrainGradKernel: KernelFunc = ({ inputs, backend }) => {
-  const { dy, xHat, gamma, invStd } = inputs as Record<
+  const { dy, xHat, gamma, invStd, y } = inputs as Record<
     'dy' | 'xHat' | 'gamma' | 'invStd',
     TensorInfo
-  >;
+  > & { y?: TensorInfo };
   const { channels: C, positions: M } = channelsOf(xHat);
   return runTypedArrayKernel(
     S4_BATCH_NORM_TRAIN_GRAD,
     backend as KernelBackend,
-    [dy, xHat, gamma, invStd],
+    [dy, xHat, gamma, invStd, y ?? dy],
     [xHat.shape, [C], [C]],
-    ([dyv, xHatv, g, s], [dxOut, dGamma, dBeta]) => {
-      const dys = dyv!;
+    ([dyv, xHatv, g, s, out], [dxOut, dGamma, dBeta]) => {
+      const dys = y === undefined ? dyv! : dyv!.map((d, i) => (out![i]! > 0 ? d : 0));
       const xHats = xHatv!;
       const sumDy = new Float64Array(C);
       const sumDyXHat = new Float64Array(C);
@@ -139,6 +145,13 @@ export const batchNormTrainKernelConfigs: readonly KernelConfig[] = [
   { kernelName: S4_BATCH_NORM_TRAIN_GRAD, backendName: 'wasm', kernelFunc: batchNormTrainGradWasm },
 ];
 
+export interface BatchNormTrainOptions {
+  /** Receives the batch statistics inside the forward (for running-statistics updates). */
+  onBatchStats?: (stats: BatchNormBatchStats) => void;
+  /** Apply a ReLU to the output, fused into the same kernels (forward and backward). */
+  relu?: boolean;
+}
+
 export interface BatchNormBatchStats {
   /** Per-channel batch mean `[C]`. */
   mean: Tensor;
@@ -153,35 +166,42 @@ export interface BatchNormBatchStats {
  * backward (gradients for x, γ and β). `onBatchStats` receives the batch statistics inside the
  * forward (for running-statistics updates; they are not on the gradient tape). Where S4's
  * kernels are not registered for the active backend, the same computation from tfjs ops.
+ * `options` may also be the `onBatchStats` callback alone.
  */
 export function batchNormTrainFused(
   x: Tensor,
   gamma: Tensor,
   beta: Tensor,
   eps: number,
-  onBatchStats?: (stats: BatchNormBatchStats) => void,
+  options: BatchNormTrainOptions | BatchNormTrainOptions['onBatchStats'] = {},
 ): Tensor {
-  if (!s4KernelsActive()) return batchNormTrainTfjsOps(x, gamma, beta, eps, onBatchStats);
+  const { onBatchStats, relu = false } =
+    typeof options === 'function' ? { onBatchStats: options } : options;
+  if (!s4KernelsActive()) {
+    const y = batchNormTrainTfjsOps(x, gamma, beta, eps, onBatchStats);
+    return relu ? reluOp(y) : y;
+  }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [input, g, b, save] = args as [Tensor, Tensor, Tensor, GradSaveFunc];
     const [y, mean, variance, invStd, xHat] = engine().runKernel(
       S4_BATCH_NORM_TRAIN,
       { x: input, gamma: g, beta: b },
-      { eps } as unknown as NamedAttrMap,
+      { eps, relu } as unknown as NamedAttrMap,
     ) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     onBatchStats?.({ mean, variance, count: input.size / (g.size || 1) });
     // x̂ is kept for the backward pass (one activation-sized tensor, as PyTorch keeps): it
-    // saves recomputing it there.
-    save([xHat, g, invStd]);
+    // saves recomputing it there. With the ReLU, its output too (for the mask).
+    save(relu ? [xHat, g, invStd, y] : [xHat, g, invStd]);
     return {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xHats, gs, is] = saved as [Tensor, Tensor, Tensor];
+        const [xHats, gs, is, out] = saved as [Tensor, Tensor, Tensor, Tensor?];
         return engine().runKernel(S4_BATCH_NORM_TRAIN_GRAD, {
           dy,
           xHat: xHats,
           gamma: gs,
           invStd: is,
+          ...(out === undefined ? {} : { y: out }),
         }) as Tensor[];
       },
     };

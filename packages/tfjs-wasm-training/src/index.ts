@@ -1,4 +1,4 @@
-export type { BatchNormBatchStats } from './batch-norm-train';
+export type { BatchNormBatchStats, BatchNormTrainOptions } from './batch-norm-train';
 export { batchNormTrainFused } from './batch-norm-train';
 export type { Conv2dPadding } from './conv2d-bias';
 export { conv2dWithBias } from './conv2d-bias';

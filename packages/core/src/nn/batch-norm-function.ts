@@ -1,4 +1,4 @@
-import { batchNormTrainFused } from '@s4/tfjs-wasm-training';
+import { type BatchNormBatchStats, batchNormTrainFused } from '@s4/tfjs-wasm-training';
 import { tf } from '../backend';
 
 /** The running statistics a training-mode batch norm updates (PyTorch's buffers). */
@@ -27,9 +27,11 @@ export function batchNormTrain(
   bias: tf.Tensor,
   eps: number,
   stats: BatchNormRunningStats,
+  relu = false,
 ): tf.Tensor {
-  // The closed-form forward and backward run as two fused kernels (@s4/tfjs-wasm-training).
-  return batchNormTrainFused(x, weight, bias, eps, ({ mean, variance, count }) => {
+  // The closed-form forward and backward run as two fused kernels (@s4/tfjs-wasm-training),
+  // with a following ReLU folded in when `relu` (see Sequential).
+  const onBatchStats = ({ mean, variance, count }: BatchNormBatchStats) => {
     // A few numbers per channel: updated in JS (float64, then stored as float32) rather than
     // with seven tiny tfjs kernels per layer per step.
     const m = stats.momentum;
@@ -50,7 +52,8 @@ export function batchNormTrain(
       stats.runningVar.assign(tf.tensor(runningVar, stats.runningVar.shape));
       stats.numBatchesTracked.assign(tf.scalar(tracked, 'int32'));
     });
-  });
+  };
+  return batchNormTrainFused(x, weight, bias, eps, { onBatchStats, relu });
 }
 
 /** Evaluation-mode batch normalisation with the running statistics (differentiable as usual). */

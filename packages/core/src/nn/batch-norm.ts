@@ -1,4 +1,4 @@
-import type { tf } from '../backend';
+import { tf } from '../backend';
 import { CoreError, formatShape } from '../errors';
 import { batchNormEval, batchNormTrain } from './batch-norm-function';
 import { Module } from './module';
@@ -64,8 +64,17 @@ export abstract class BatchNorm extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
+    return this.forwardThenRelu(x, false);
+  }
+
+  /**
+   * `forward`, then a ReLU when `relu`: in training mode one fused kernel each way (a
+   * container runs a BatchNorm followed by a ReLU through this; the values are the same).
+   */
+  forwardThenRelu(x: tf.Tensor, relu: boolean): tf.Tensor {
     this.expectInputShape(x, this.inputPattern, 'channels last');
     if (!this.training) {
+      if (relu) return tf.tidy(() => tf.relu(this.forwardThenRelu(x, false)));
       return batchNormEval(x, this.weight, this.bias, this.eps, this.runningMean, this.runningVar);
     }
     if (x.size / this.numFeatures < 2) {
@@ -74,11 +83,18 @@ export abstract class BatchNorm extends Module {
         `${this.label} needs more than 1 value per channel in training mode, got input ${formatShape(x.shape)}`,
       );
     }
-    return batchNormTrain(x, this.weight, this.bias, this.eps, {
-      runningMean: this.runningMean,
-      runningVar: this.runningVar,
-      numBatchesTracked: this.numBatchesTracked,
-      momentum: this.momentum,
-    });
+    return batchNormTrain(
+      x,
+      this.weight,
+      this.bias,
+      this.eps,
+      {
+        runningMean: this.runningMean,
+        runningVar: this.runningVar,
+        numBatchesTracked: this.numBatchesTracked,
+        momentum: this.momentum,
+      },
+      relu,
+    );
   }
 }

@@ -56,6 +56,11 @@ export abstract class Module {
     return y;
   }
 
+  /** Whether any forward hook is registered (a container may then not fuse this layer away). */
+  get hasForwardHooks(): boolean {
+    return this.#hooks.size > 0;
+  }
+
   /** Registers a hook run after every `call`; returns a function that removes it. */
   registerForwardHook(hook: ForwardHook): () => void {
     this.#hooks.add(hook);

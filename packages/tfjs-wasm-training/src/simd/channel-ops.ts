@@ -28,6 +28,38 @@ export interface ChannelOps {
     q2: number,
     out2: number,
   ): void;
+  affine2_relu(
+    x: number,
+    rows: number,
+    channels: number,
+    p1: number,
+    q1: number,
+    out1: number,
+    p2: number,
+    q2: number,
+    out2: number,
+  ): void;
+  channel_sums_masked(
+    a: number,
+    mask: number,
+    b: number,
+    rows: number,
+    channels: number,
+    scratch: number,
+    outA: number,
+    outAB: number,
+  ): void;
+  combine_masked(
+    a: number,
+    mask: number,
+    b: number,
+    rows: number,
+    channels: number,
+    p: number,
+    q: number,
+    r: number,
+    out: number,
+  ): void;
   max_pool2_grad(
     x: number,
     dy: number,
