@@ -153,7 +153,7 @@ describe('s4 train keeps runs safe', () => {
     // The run is finished: resuming it again or training into it is refused, nothing changes.
     const again = s4('train', '--resume', run);
     expect(again.status).toBe(2);
-    expect(again.stderr).toContain('the run already finished all 1 epochs');
+    expect(again.stderr).toContain('the run already finished all 1 epoch,');
     const over = s4('train', ...SMALL, '--out', run);
     expect(over.status).toBe(2);
     expect(snapshot(run)).toEqual(finished);
