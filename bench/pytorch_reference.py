@@ -200,6 +200,15 @@ def bench_variant(args, x, y, xt, fmt, threads):
     }
 
 
+def train_loss(log_probs, target, label_smoothing=0.0):
+    """F.nll_loss on the model's log-probabilities; with label_smoothing = eps, what
+    CrossEntropyLoss(label_smoothing=eps) gives: (1 - eps) * NLL + eps * mean over classes of -log p."""
+    nll = F.nll_loss(log_probs, target)
+    if label_smoothing == 0:
+        return nll
+    return (1 - label_smoothing) * nll - label_smoothing * log_probs.mean(dim=1).mean()
+
+
 def cmd_bench(args):
     """Every formulation a performance-minded PyTorch user would try, best of them as "PyTorch".
 
@@ -251,7 +260,7 @@ def cmd_train(args):
             if args.rotate > 0:
                 xb = rotate(xb, args.rotate, gen)
             opt.zero_grad()
-            loss = F.nll_loss(model(xb), y[idx])
+            loss = train_loss(model(xb), y[idx], args.label_smoothing)
             loss.backward()
             opt.step()
             sched.step()
@@ -295,7 +304,7 @@ def cmd_speedrun(args):
                 if args.rotate > 0:
                     xb = rotate(xb, args.rotate, gen)
                 opt.zero_grad()
-                F.nll_loss(model(xb), y[idx]).backward()
+                train_loss(model(xb), y[idx], args.label_smoothing).backward()
                 opt.step()
                 sched.step()
         _, correct = evaluate(model, xt, yt)
@@ -334,6 +343,7 @@ def main():
     t.add_argument("--div-factor", type=float, default=10.0)
     t.add_argument("--final-div-factor", type=float, default=100.0)
     t.add_argument("--rotate", type=float, default=7.0)
+    t.add_argument("--label-smoothing", type=float, default=0.0)
     t.add_argument("--seed", type=int, default=1)
     sr = sub.add_parser("speedrun")
     sr.add_argument("--model", default="s4-fast", choices=list(MODELS))
@@ -342,6 +352,7 @@ def main():
     sr.add_argument("--batch-size", type=int, default=128)
     sr.add_argument("--lr", type=float, default=0.2)
     sr.add_argument("--rotate", type=float, default=0.0)
+    sr.add_argument("--label-smoothing", type=float, default=0.0)
     sr.add_argument("--threads", type=int, default=2)
     sr.add_argument("--limit", type=int, default=None)
     sr.add_argument("--test-limit", type=int, default=None)

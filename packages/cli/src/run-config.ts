@@ -44,6 +44,13 @@ export async function readRunConfig(checkpointDir: string): Promise<TrainConfig>
   if (!SCHEDULERS.includes(config.scheduler?.name)) {
     bad('scheduler.name', `one of ${SCHEDULERS.join(', ')}`, config.scheduler?.name);
   }
+  const smoothing = config.labelSmoothing;
+  if (
+    smoothing !== undefined &&
+    !(typeof smoothing === 'number' && smoothing >= 0 && smoothing < 1)
+  ) {
+    bad('labelSmoothing', 'a number in [0, 1) or absent', smoothing);
+  }
   if (!BACKENDS.includes(config.backend)) {
     bad('backend', `one of ${BACKENDS.join(', ')}`, config.backend);
   }

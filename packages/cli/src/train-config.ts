@@ -14,6 +14,8 @@ export interface TrainConfig {
   optimizer: OptimizerRecipe;
   scheduler: SchedulerRecipe;
   augment: AugmentRecipe;
+  /** ε of the training loss's label smoothing; absent = none (runs from before it existed). */
+  labelSmoothing?: number | undefined;
   seed: number;
   /** Train on the first `limit` training images only. */
   limit?: number | undefined;

@@ -4,7 +4,7 @@ import { checkDataset, type ImageDataset } from './data/dataset';
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
 import { CoreError } from './errors';
 import { type Evaluation, evaluate } from './evaluate';
-import type { LossKind } from './losses';
+import { checkLabelSmoothing, type LossKind } from './losses';
 import type { Module } from './nn/module';
 import type { Optimizer } from './optim/optimizer';
 import { WorkerPool, type WorkerPoolOptions } from './parallel/worker-pool';
@@ -84,6 +84,11 @@ export interface FitOptions {
   normalization?: Normalization | undefined;
   /** Default: from the model's last layer ('nll' after LogSoftmax, else 'cross-entropy'). */
   loss?: LossKind | undefined;
+  /**
+   * ε in [0, 1): the training loss's targets become (1 − ε)·one-hot + ε/classes (PyTorch's
+   * `label_smoothing`); the reported test loss stays the plain one. Default 0.
+   */
+  labelSmoothing?: number | undefined;
   /** Stops cleanly between two batches; `fit` then resolves with status 'aborted'. */
   signal?: AbortSignal | undefined;
   onEvent?: ((event: FitEvent) => void | Promise<void>) | undefined;
@@ -207,6 +212,7 @@ interface FitSettings {
   seed: number;
   normalization: Normalization;
   loss: LossKind;
+  labelSmoothing: number;
   /** Batches per epoch. */
   batches: number;
   workers: number;
@@ -232,6 +238,7 @@ function fitSettings(model: Module, trainData: ImageDataset, options: FitOptions
   });
   const source = options.batchSource ?? ((e: number, b: number) => batches.prepare(e, b));
   const loss = options.loss ?? lossKindFor(model);
+  const labelSmoothing = checkLabelSmoothing(options.labelSmoothing, 'fit labelSmoothing');
   const workers = options.workers ?? 1;
   const monitor = options.monitor ?? (options.testData ? 'testLoss' : 'trainLoss');
   if (monitor.startsWith('test') && !options.testData) {
@@ -250,6 +257,7 @@ function fitSettings(model: Module, trainData: ImageDataset, options: FitOptions
     seed,
     normalization,
     loss,
+    labelSmoothing,
     batches: perEpoch,
     workers,
     monitor,
@@ -263,10 +271,12 @@ async function startStepper(
   options: FitOptions,
   run: FitSettings,
 ): Promise<Stepper> {
-  if (run.workers === 1) return localStepper(model, options.optimizer, run.loss);
+  if (run.workers === 1)
+    return localStepper(model, options.optimizer, run.loss, run.labelSmoothing);
   const pool = await WorkerPool.start(model, {
     workers: run.workers,
     loss: run.loss,
+    labelSmoothing: run.labelSmoothing,
     ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     ...(options.createWorker ? { createWorker: options.createWorker } : {}),
   });

@@ -47,7 +47,13 @@ export type {
 export { fit } from './fit';
 export { defaultBias, kaimingUniform } from './init';
 export type { LossKind } from './losses';
-export { crossEntropyLoss, lossPerExample, nllLoss, nllPerExample } from './losses';
+export {
+  crossEntropyLoss,
+  lossPerExample,
+  nllLoss,
+  nllPerExample,
+  smoothedNllPerExample,
+} from './losses';
 export { AvgPool2d } from './nn/avg-pool-2d';
 export type { BatchNormOptions } from './nn/batch-norm';
 export { BatchNorm } from './nn/batch-norm';

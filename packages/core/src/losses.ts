@@ -36,12 +36,56 @@ export function crossEntropyLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Scala
   return tf.tidy(() => nllLoss(tf.logSoftmax(logits), labels));
 }
 
+/**
+ * `labelSmoothing` (ε in [0, 1)) as a typed error naming the option, else the value (0 when
+ * absent).
+ */
+export function checkLabelSmoothing(value: number | undefined, name = 'labelSmoothing'): number {
+  if (value === undefined) return 0;
+  if (!(typeof value === 'number' && value >= 0 && value < 1)) {
+    throw new CoreError('BAD_ARGUMENT', `${name}: expected a number in [0, 1), found ${value}`);
+  }
+  return value;
+}
+
+/**
+ * PyTorch's `CrossEntropyLoss(label_smoothing=ε)` on log-probabilities, per example:
+ * (1 − ε)·(−log p(label)) + ε·mean over classes of −log p(c), i.e. cross-entropy against the
+ * target (1 − ε)·one-hot + ε/C. ε = 0 is `nllPerExample`.
+ */
+export function smoothedNllPerExample(
+  logProbs: tf.Tensor,
+  labels: tf.Tensor,
+  labelSmoothing: number,
+): tf.Tensor1D {
+  checkShapes(logProbs, labels, 'smoothedNllLoss');
+  const epsilon = checkLabelSmoothing(labelSmoothing);
+  if (epsilon === 0) return nllPerExample(logProbs, labels);
+  return tf.tidy(() => {
+    const nll = nllPerExample(logProbs, labels);
+    const uniform = tf.neg(tf.mean(logProbs, 1));
+    return tf.add(tf.mul(nll, 1 - epsilon), tf.mul(uniform, epsilon)) as tf.Tensor1D;
+  });
+}
+
 /** Per-example loss of the given kind. */
 export function lossPerExample(kind: LossKind, output: tf.Tensor, labels: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => nllPerExample(kind === 'nll' ? output : tf.logSoftmax(output), labels));
 }
 
-/** Mean loss of the given kind. */
-export function lossFunction(kind: LossKind, output: tf.Tensor, labels: tf.Tensor): tf.Scalar {
-  return kind === 'nll' ? nllLoss(output, labels) : crossEntropyLoss(output, labels);
+/** Mean loss of the given kind; `labelSmoothing` ε > 0 smooths the targets (training only). */
+export function lossFunction(
+  kind: LossKind,
+  output: tf.Tensor,
+  labels: tf.Tensor,
+  labelSmoothing = 0,
+): tf.Scalar {
+  if (labelSmoothing === 0) {
+    return kind === 'nll' ? nllLoss(output, labels) : crossEntropyLoss(output, labels);
+  }
+  checkShapes(output, labels, kind === 'nll' ? 'nllLoss' : 'crossEntropyLoss');
+  return tf.tidy(() => {
+    const logProbs = kind === 'nll' ? output : tf.logSoftmax(output);
+    return tf.mean(smoothedNllPerExample(logProbs, labels, labelSmoothing)) as tf.Scalar;
+  });
 }

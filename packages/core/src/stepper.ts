@@ -37,14 +37,19 @@ export interface Stepper {
 }
 
 /** Steps on this thread: `computeGradients`, then `optimizer.step` when the loss is finite. */
-export function localStepper(model: Module, optimizer: Optimizer, loss: LossKind): Stepper {
+export function localStepper(
+  model: Module,
+  optimizer: Optimizer,
+  loss: LossKind,
+  labelSmoothing = 0,
+): Stepper {
   return {
     async step(batch) {
       await undefined;
       const { x, y } = batchToTensors(batch);
       let result: ReturnType<typeof computeGradients>;
       try {
-        result = computeGradients(model, x, y, { loss });
+        result = computeGradients(model, x, y, { loss, labelSmoothing });
       } finally {
         x.dispose();
         y.dispose();

@@ -1,6 +1,6 @@
 import { tf } from './backend';
 import { CoreError } from './errors';
-import { type LossKind, lossFunction } from './losses';
+import { checkLabelSmoothing, type LossKind, lossFunction } from './losses';
 import type { Module } from './nn/module';
 import type { Optimizer } from './optim/optimizer';
 
@@ -17,6 +17,8 @@ export interface GradientResult {
 export interface ComputeGradientsOptions {
   /** Default: 'nll' when the model ends in LogSoftmax, else 'cross-entropy' (see lossKindFor). */
   loss?: LossKind;
+  /** ε in [0, 1): targets (1 − ε)·one-hot + ε/classes, as PyTorch's `label_smoothing`. Default 0. */
+  labelSmoothing?: number | undefined;
 }
 
 /** 'nll' for a model whose last layer is LogSoftmax (it already outputs log-probabilities). */
@@ -38,6 +40,7 @@ export function computeGradients(
   options: ComputeGradientsOptions = {},
 ): GradientResult {
   const lossKind = options.loss ?? lossKindFor(model);
+  const labelSmoothing = checkLabelSmoothing(options.labelSmoothing);
   const named = model.namedParameters();
   const nameOf = new Map(named.map(([name, v]) => [v.name, name]));
   let correctTensor: tf.Tensor | undefined;
@@ -48,7 +51,7 @@ export function computeGradients(
       correctTensor = tf.keep(
         tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), tf.cast(y, 'int32')), 'int32')),
       );
-      return lossFunction(lossKind, output, y);
+      return lossFunction(lossKind, output, y, labelSmoothing);
     },
     named.map(([, v]) => v),
   );

@@ -298,6 +298,9 @@ describe('fit guards, memory, abort and resume (wasm)', () => {
     await expect(
       fit(model, data, { epochs: 1, optimizer, scheduler, monitor: 'testLoss' }),
     ).rejects.toThrow(/fit monitor: 'testLoss' needs testData, which is missing/);
+    await expect(fit(model, data, { epochs: 1, optimizer, labelSmoothing: 1 })).rejects.toThrow(
+      /fit labelSmoothing: expected a number in \[0, 1\), found 1/,
+    );
     optimizer.dispose();
     model.dispose();
   });

@@ -25,7 +25,15 @@ export const MODEL_FILE_SCHEMA_URL = 'https://unpkg.com/@s4/models/model-file.sc
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const TOP_FIELDS = ['$schema', 'name', 'description', 'architecture', 'recipe'];
-const RECIPE_FIELDS = ['optimizer', 'scheduler', 'batchSize', 'epochs', 'augment', 'seed'];
+const RECIPE_FIELDS = [
+  'optimizer',
+  'scheduler',
+  'batchSize',
+  'epochs',
+  'augment',
+  'labelSmoothing',
+  'seed',
+];
 
 const describe = (value: unknown) => {
   if (value === undefined) return 'nothing';
@@ -230,12 +238,20 @@ function recipeFrom(value: unknown, bad: (message: string) => never): Recipe {
     }
     augment = { rotate: (a as { rotate: number }).rotate };
   }
+  const labelSmoothing =
+    optional<number>(
+      'labelSmoothing',
+      r.labelSmoothing,
+      'a number in [0, 1)',
+      (v) => typeof v === 'number' && v >= 0 && v < 1,
+    ) ?? base.labelSmoothing;
   return structuredClone({
     optimizer,
     scheduler,
     batchSize: int('batchSize', 1, r.batchSize, base.batchSize),
     epochs: int('epochs', 1, r.epochs, base.epochs),
     augment,
+    ...(labelSmoothing ? { labelSmoothing } : {}),
     seed: int('seed', 0, r.seed, base.seed),
   });
 }

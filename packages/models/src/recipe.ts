@@ -5,6 +5,11 @@ export interface Recipe {
   batchSize: number;
   epochs: number;
   augment: AugmentRecipe;
+  /**
+   * ε in [0, 1) of the training loss's label smoothing (PyTorch's `label_smoothing`): targets
+   * (1 − ε)·one-hot + ε/10. Absent or 0: plain NLL.
+   */
+  labelSmoothing?: number;
   /** Seed of the shipped run (weights init, shuffling, augmentation, dropout masks). */
   seed: number;
 }
@@ -39,7 +44,7 @@ export interface AugmentRecipe {
   rotate: number;
 }
 
-/** One line, e.g. `SGD(lr=0.2, momentum=0.9, nesterov) · OneCycle(pct 0.2, div 10/100) · batch 128 · 15 epochs · rotate ±7°`. */
+/** One line, e.g. `SGD(lr=0.2, momentum=0.9, nesterov) · OneCycle(pct 0.2, div 10/100) · batch 128 · 15 epochs · rotate ±7°` (then `label smoothing ε` when it smooths). */
 export function describeRecipe(recipe: Recipe): string {
   const o = recipe.optimizer;
   const optimizerArgs = [`lr=${o.lr}`];
@@ -64,5 +69,6 @@ export function describeRecipe(recipe: Recipe): string {
     `batch ${recipe.batchSize}`,
     `${recipe.epochs} ${recipe.epochs === 1 ? 'epoch' : 'epochs'}`,
     augment,
+    ...(recipe.labelSmoothing ? [`label smoothing ${recipe.labelSmoothing}`] : []),
   ].join(' · ');
 }

@@ -42,6 +42,7 @@ export interface PlannedFitOptions {
   augment: AugmentOptions | undefined;
   seed: number;
   normalization: Normalization;
+  labelSmoothing: number;
 }
 
 /** Everything a training run of one model needs: its recipe after overrides, a network, `fit`'s options. */
@@ -77,6 +78,7 @@ export function applyOverrides(recipe: Recipe, overrides: RecipeOverrides = {}):
     batchSize: overrides.batchSize ?? recipe.batchSize,
     epochs: overrides.epochs ?? recipe.epochs,
     augment: overrides.augment === false ? { rotate: 0 } : recipe.augment,
+    ...(recipe.labelSmoothing ? { labelSmoothing: recipe.labelSmoothing } : {}),
     seed: overrides.seed ?? recipe.seed,
   };
 }
@@ -112,6 +114,7 @@ export function trainingPlan(
         augment: augmentOptions(recipe.augment),
         seed: recipe.seed,
         normalization: MNIST_NORMALIZATION,
+        labelSmoothing: recipe.labelSmoothing ?? 0,
       };
     },
   };

@@ -81,6 +81,17 @@ describe('model files', () => {
     );
   });
 
+  it('labelSmoothing: a number in [0, 1), kept when > 0', () => {
+    const model = modelFromJson({ ...tiny(), recipe: { labelSmoothing: 0.1 } });
+    expect(model.recipe).toEqual({ ...s4.recipe, labelSmoothing: 0.1 });
+    expect(modelFromJson({ ...tiny(), recipe: { labelSmoothing: 0 } }).recipe).toEqual(s4.recipe);
+    expect(refusal({ ...tiny(), recipe: { labelSmoothing: 1 } }).message).toBe(
+      'net.json: recipe.labelSmoothing must be a number in [0, 1), found 1',
+    );
+    const file = toModelFile({ ...tiny(), recipe: { ...s4.recipe, labelSmoothing: 0.1 } } as never);
+    expect(validateSchema(file), JSON.stringify(validateSchema.errors)).toBe(true);
+  });
+
   it('every zoo model round-trips through a model file, and the schema accepts it', () => {
     for (const zoo of ZOO) {
       const file = toModelFile(zoo);

@@ -13,4 +13,11 @@ describe('describeRecipe', () => {
     const line = describeRecipe({ ...s4.recipe, epochs: 1, augment: { rotate: 0 } });
     expect(line).toContain(' · 1 epoch · no augmentation');
   });
+
+  test('label smoothing is named when it smooths', () => {
+    expect(describeRecipe({ ...s4.recipe, labelSmoothing: 0.1 })).toMatch(
+      / · rotate ±7° · label smoothing 0\.1$/,
+    );
+    expect(describeRecipe({ ...s4.recipe, labelSmoothing: 0 })).not.toContain('smoothing');
+  });
 });

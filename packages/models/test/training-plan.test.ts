@@ -31,7 +31,23 @@ describe('trainingPlan', () => {
         batchSize: 128,
         seed: 1,
         augment: { rotation: 7 },
+        labelSmoothing: 0,
       });
+    } finally {
+      network.dispose();
+    }
+  });
+
+  it("hands the recipe's label smoothing to fit, through any overrides", () => {
+    const model = {
+      ...getZooModel('s4'),
+      recipe: { ...getZooModel('s4').recipe, labelSmoothing: 0.1 },
+    };
+    const plan = trainingPlan(model, { epochs: 2, optimizer: 'adam' });
+    expect(plan.recipe.labelSmoothing).toBe(0.1);
+    const network = plan.createNetwork();
+    try {
+      expect(plan.fitOptions(network, 256).labelSmoothing).toBe(0.1);
     } finally {
       network.dispose();
     }

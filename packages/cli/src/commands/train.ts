@@ -53,6 +53,7 @@ export async function trainConfigFromOptions(options: TrainOptions): Promise<Tra
     optimizer: recipe.optimizer,
     scheduler: recipe.scheduler,
     augment: recipe.augment,
+    ...(recipe.labelSmoothing ? { labelSmoothing: recipe.labelSmoothing } : {}),
     seed: recipe.seed,
     limit: options.limit,
     testLimit: options.testLimit,

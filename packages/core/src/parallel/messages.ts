@@ -11,6 +11,8 @@ export type ToWorker =
       architecture: LayerSpec[];
       backend: BackendName;
       loss: LossKind;
+      /** ε of the training loss (0 = none). */
+      labelSmoothing: number;
       layout: FlatLayout;
     }
   | {

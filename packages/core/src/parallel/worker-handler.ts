@@ -36,6 +36,7 @@ export function serveParallelWorker(scope: WorkerScope, options: ParallelWorkerO
   let model: Sequential | undefined;
   let layout: FlatLayout | undefined;
   let lossKind: LossKind = 'nll';
+  let labelSmoothing = 0;
 
   const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
     scope.postMessage(message, transfer);
@@ -49,6 +50,7 @@ export function serveParallelWorker(scope: WorkerScope, options: ParallelWorkerO
         layout = flatLayout(model);
         assertSameLayout(message.layout, layout, 'data-parallel worker');
         lossKind = message.loss;
+        labelSmoothing = message.labelSmoothing;
         reply({ type: 'ready', layout });
         return;
       }
@@ -59,7 +61,7 @@ export function serveParallelWorker(scope: WorkerScope, options: ParallelWorkerO
         const { x, y } = batchToTensors({ ...message, indices: new Int32Array(0) });
         let result: ReturnType<typeof computeGradients>;
         try {
-          result = computeGradients(replica, x, y, { loss: lossKind });
+          result = computeGradients(replica, x, y, { loss: lossKind, labelSmoothing });
         } finally {
           tf.dispose([x, y]);
         }

@@ -27,6 +27,8 @@ export interface WorkerPoolOptions {
   /** Default: the main thread's current backend. */
   backend?: BackendName;
   loss: LossKind;
+  /** ε of the training loss's label smoothing (default 0); evaluation uses the plain loss. */
+  labelSmoothing?: number | undefined;
   /** The built worker entry; default `parallel-worker.js` beside this bundle (see `defaultWorkerUrl`). */
   workerUrl?: URL | string;
   /**
@@ -139,6 +141,7 @@ export class WorkerPool {
             architecture,
             backend,
             loss: options.loss,
+            labelSmoothing: options.labelSmoothing ?? 0,
             layout,
           }),
         ),
