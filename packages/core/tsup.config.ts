@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // tfjs is a regular dependency, not bundled: one copy on disk, and one engine shared with any
@@ -9,16 +10,50 @@ import { defineConfig } from 'tsup';
 const tfjsPackages = /^@tensorflow\/[^/]+$/;
 const tfjsRegistrations = /^@tensorflow\/tfjs-core\/dist\//;
 
+// The package's entries (`@s4/core` and its /checkpoint, /parallel and /tf), each an index
+// that only re-exports, by output name.
+const entries = {
+  tf: 'src/tf/index.ts',
+  index: 'src/index.ts',
+  checkpoint: 'src/checkpoint/index.ts',
+  parallel: 'src/parallel/index.ts',
+};
+
+/**
+ * The entries are not bundled one by one: all of them are bundled once, from src/public-api.ts
+ * (dist/api.js, dist/browser-api.js and dist/api.d.ts), and each entry's files are its index
+ * with every `from` pointing at that bundle. So `Module`, `Sequential` and the backend exist
+ * once whichever entries an app imports (separately bundled declarations would declare classes
+ * once per entry, and their private fields make such copies incompatible), and every output
+ * name stays fixed (esbuild and rollup name the chunks shared by several entries with hashes,
+ * which would pile up in a dist that is never cleaned).
+ */
+function writeEntries(): void {
+  mkdirSync('dist', { recursive: true });
+  for (const [name, source] of Object.entries(entries)) {
+    const index = readFileSync(source, 'utf8');
+    const to = (bundle: string) => (text: string) =>
+      text.replace(/from '[^']+'/g, `from './${bundle}'`);
+    const values = index.replace(/export type \{[^}]*\} from '[^']+';\n/g, '');
+    writeFileSync(`dist/${name}.d.ts`, to('api.js')(index));
+    writeFileSync(`dist/${name}.js`, to('api.js')(values));
+    writeFileSync(
+      `dist/${name === 'index' ? 'browser' : `browser-${name}`}.js`,
+      to('browser-api.js')(values),
+    );
+  }
+}
+
 export default defineConfig([
   {
     // The library and the data-parallel training worker (started by WorkerPool from beside this
     // bundle) share one chunk. ESM only: Node >= 20.19 loads it with require() too.
-    entry: { index: 'src/index.ts', 'parallel-worker': 'src/parallel/worker.ts' },
+    entry: { api: 'src/public-api.ts', 'parallel-worker': 'src/parallel/worker.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node20',
     splitting: true,
-    dts: { entry: { index: 'src/index.ts' } },
+    dts: { entry: { api: 'src/public-api.ts' } },
     // No maps: the output is unminified and readable as it is.
     sourcemap: false,
     // No clean: several processes (tests, benchmarks, the CLI) read dist while turbo rebuilds
@@ -28,6 +63,9 @@ export default defineConfig([
     noExternal: [tfjsRegistrations, '@s4/tfjs-wasm-training'],
     esbuildOptions(options) {
       options.chunkNames = 'shared';
+    },
+    async onSuccess() {
+      writeEntries();
     },
   },
   {
@@ -44,7 +82,7 @@ export default defineConfig([
   {
     // Browsers, through a bundler (the "browser" condition): no Node built-ins, and every tfjs
     // import left to the bundler, which resolves tfjs's ESM files and shares them with the app.
-    entry: { browser: 'src/index.ts' },
+    entry: { 'browser-api': 'src/public-api.ts' },
     format: ['esm'],
     platform: 'browser',
     target: 'es2022',

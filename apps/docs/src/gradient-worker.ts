@@ -4,7 +4,7 @@
  * train-worker.ts) when more than one worker is chosen: @s4/core's `WorkerPool` sends it the
  * current weights and a shard of every batch, it returns the shard's gradients.
  */
-import { serveParallelWorker } from '@s4/core';
+import { serveParallelWorker } from '@s4/core/parallel';
 import { wasmUrl } from './site-urls';
 
 declare const self: DedicatedWorkerGlobalScope;

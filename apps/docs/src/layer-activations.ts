@@ -1,4 +1,4 @@
-import type { Module } from '@s4/core';
+import type { Prediction } from '@s4/core';
 import type { ArchitectureBlock } from './architecture-blocks';
 
 /** The feature maps one conv block outputs for one image: C maps of H×W, channel-major. */
@@ -23,68 +23,43 @@ export interface LayerActivations {
   probabilities: Float32Array;
 }
 
-type Tf = typeof import('@s4/core').tf;
-
 /**
- * Runs `layers` (a Sequential's layers, in eval mode) one at a time on one 28×28 image and keeps
+ * Sorts what `predict` (with `layers: true`) returned for one image into what the page draws:
  * the output of every conv block, the GAP vector and the logits, in PyTorch's channel-major order.
  */
-export async function layerActivations(
-  tf: Tf,
-  layers: readonly Module[],
+export function layerActivations(
+  prediction: Prediction,
   blocks: readonly ArchitectureBlock[],
-  image: Float32Array,
-): Promise<LayerActivations> {
-  const lastLayerOf = new Map<string, ArchitectureBlock>();
+): LayerActivations {
+  const outputs = prediction.layers ?? [];
+  const result: LayerActivations = {
+    conv: [],
+    logits: new Float32Array(),
+    probabilities: prediction.probabilities,
+  };
   for (const block of blocks) {
+    if (block.kind === 'input') continue;
     const last = block.kind === 'linear' ? block.layers[0] : block.layers.at(-1);
-    if (last !== undefined) lastLayerOf.set(last, block);
-  }
-  const kept: Array<{ block: ArchitectureBlock; tensor: import('@s4/core').tf.Tensor }> = [];
-  const output = tf.tidy(() => {
-    let x: import('@s4/core').tf.Tensor = tf.tensor4d(image, [1, 28, 28, 1]);
-    layers.forEach((layer, index) => {
-      x = layer.forward(x);
-      const block = lastLayerOf.get(String(index));
-      if (block !== undefined && block.kind !== 'input') kept.push({ block, tensor: tf.keep(x) });
-    });
-    return x;
-  });
-  try {
-    const result: LayerActivations = {
-      conv: [],
-      logits: new Float32Array(),
-      probabilities: new Float32Array(),
-    };
-    for (const { block, tensor } of kept) {
-      const data = (await tensor.data()) as Float32Array;
-      if (block.kind === 'conv' && tensor.shape.length === 4) {
-        const [, height, width, channels] = tensor.shape as [number, number, number, number];
-        result.conv.push({
-          title: block.title,
-          channels,
-          height,
-          width,
-          values: channelMajor(data, height, width, channels),
-        });
-      } else if (block.kind === 'gap') {
-        result.gap = Float32Array.from(data);
-      } else if (block.kind === 'linear') {
-        result.logits = Float32Array.from(data);
-      }
+    const output = last === undefined ? undefined : outputs[Number(last)];
+    if (output === undefined) continue;
+    if (block.kind === 'conv' && output.shape.length === 3) {
+      const [height, width, channels] = output.shape as [number, number, number];
+      result.conv.push({
+        title: block.title,
+        channels,
+        height,
+        width,
+        values: channelMajor(output.values, height, width, channels),
+      });
+    } else if (block.kind === 'gap') {
+      result.gap = output.values;
+    } else if (block.kind === 'linear') {
+      result.logits = output.values;
     }
-    // A network without a linear layer (its last conv makes the logits) reads them from the end.
-    if (result.logits.length === 0)
-      result.logits = Float32Array.from((await output.data()) as Float32Array);
-    const max = Math.max(...result.logits);
-    const exp = result.logits.map((v) => Math.exp(v - max));
-    const sum = exp.reduce((a, b) => a + b, 0);
-    result.probabilities = exp.map((v) => v / sum);
-    return result;
-  } finally {
-    for (const { tensor } of kept) tensor.dispose();
-    output.dispose();
   }
+  // A network without a linear layer (its last conv makes the logits) reads them from the end.
+  if (result.logits.length === 0) result.logits = outputs.at(-1)?.values ?? new Float32Array();
+  return result;
 }
 
 /** tfjs keeps NHWC; the maps are drawn one channel at a time. */

@@ -128,7 +128,8 @@ describe('the draw-a-digit demo', () => {
   it('shows what each layer sees: every conv layer’s maps, the GAP vector and the logits', async () => {
     if (shipped.length === 0) return;
     const { DEFAULT_MODEL, getZooModel, loadShippedModel } = await import('@s4/models');
-    const { initBackend, normalizePixels, tf } = await import('@s4/core');
+    const { initBackend, normalizePixels } = await import('@s4/core');
+    const { tf } = await import('@s4/core/tf');
     const blocks = architectureBlocks(getZooModel(DEFAULT_MODEL).architecture);
     const convs = blocks.filter((b) => b.kind === 'conv');
     const layerSums = () =>

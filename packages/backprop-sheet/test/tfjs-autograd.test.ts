@@ -1,4 +1,5 @@
-import { initBackend, tf } from '@s4/core';
+import { initBackend } from '@s4/core';
+import { tf } from '@s4/core/tf';
 import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_CONFIG,

@@ -1,10 +1,5 @@
-import {
-  type BackendName,
-  CoreError,
-  initBackend,
-  type LoadedCheckpoint,
-  loadCheckpoint,
-} from '@s4/core';
+import { type BackendName, CoreError, initBackend } from '@s4/core';
+import { type LoadedCheckpoint, loadCheckpoint } from '@s4/core/checkpoint';
 import { createModel, loadShippedModel } from '@s4/models';
 import { UsageError } from './errors';
 import { resolveModel } from './model-choice';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainingState } from '@s4/core';
+import type { TrainingState } from '@s4/core/checkpoint';
 import { UsageError } from './errors';
 import { plural } from './plural';
 import type { TrainConfig } from './train-config';

@@ -1,15 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { type Evaluation, type FitEvent, fit, initBackend, type Module, summary } from '@s4/core';
 import {
-  type Evaluation,
-  type FitEvent,
-  fit,
-  initBackend,
   loadTrainingCheckpoint,
-  type Module,
   saveTrainingCheckpoint,
-  summary,
   type TrainingState,
-} from '@s4/core';
+} from '@s4/core/checkpoint';
 import { loadMnist, type MnistData } from '@s4/mnist-data';
 import { describeRecipe, getZooModel, type PlannedFitOptions, trainingPlan } from '@s4/models';
 import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';

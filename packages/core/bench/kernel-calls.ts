@@ -9,7 +9,8 @@
  * Arguments: a bench model name (default seed-arch2), the batch size (default 64, one worker's
  * shard of a batch of 128 on 2 workers).
  */
-import { initBackend, SGD, tf, trainStep } from '@s4/core';
+import { initBackend, SGD, trainStep } from '@s4/core';
+import { tf } from '@s4/core/tf';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
 
 const name = (process.argv[2] ?? 'seed-arch2') as BenchModelName;

@@ -11,7 +11,8 @@
  * `--profile` prints the per-kernel time of one step (tf.profile), forward and backward apart.
  */
 import { parseArgs } from 'node:util';
-import { initBackend, type Module, SGD, tf, trainStep } from '@s4/core';
+import { initBackend, type Module, SGD, trainStep } from '@s4/core';
+import { tf } from '@s4/core/tf';
 import { loadMnist } from '@s4/mnist-data';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
 

@@ -5,7 +5,7 @@ import {
   type LoadedCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
-} from './checkpoint';
+} from './checkpoint/checkpoint';
 import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
 import { CoreError } from './errors';
 import type { Module } from './nn/module';

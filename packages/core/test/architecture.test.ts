@@ -1,5 +1,6 @@
 import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { tf } from '../src/backend';
 import {
   AvgPool2d,
   BatchNorm1d,
@@ -19,9 +20,8 @@ import {
   ReLU,
   Sequential,
   summary,
-  type tf,
   toArchitecture,
-} from '../src/index';
+} from '../src/public-api';
 
 function everyLayerType(): Sequential {
   const rng = new Rng(3);

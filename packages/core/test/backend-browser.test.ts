@@ -75,7 +75,11 @@ beforeAll(async () => {
   expect(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (see .ci/run)`).toBe(true);
   // The app re-exports @s4/core, resolved through the package's own exports (no source condition).
   await build({
-    stdin: { contents: "export * from '@s4/core';", resolveDir: coreDist, loader: 'js' },
+    stdin: {
+      contents: "export * from '@s4/core'; export * from '@s4/core/tf';",
+      resolveDir: coreDist,
+      loader: 'js',
+    },
     bundle: true,
     format: 'esm',
     platform: 'browser',

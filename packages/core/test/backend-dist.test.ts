@@ -7,12 +7,16 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const builtEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const browserEntry = fileURLToPath(new URL('../dist/browser.js', import.meta.url));
+// The browser bundle itself (dist/browser.js and the other browser entries re-export it).
+const browserEntry = fileURLToPath(new URL('../dist/browser-api.js', import.meta.url));
+// tfjs and the fused op, as the package exports them (`@s4/core/tf`).
+const builtTf = fileURLToPath(new URL('../dist/tf.js', import.meta.url));
 
 // One SGD step of a conv net (conv, batch norm, pooling) on wasm, from the built ESM bundle in a plain `node` process (no
 // vitest transforms): the way the CLI runs it. Prints JSON for the assertions below.
 const SCRIPT = `
-import { batchNormTrainFused, initBackend, tf } from ${JSON.stringify(builtEntry)};
+import { initBackend } from ${JSON.stringify(builtEntry)};
+import { batchNormTrainFused, tf } from ${JSON.stringify(builtTf)};
 const info = await initBackend({ backend: 'wasm' });
 const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
 const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
@@ -51,7 +55,7 @@ describe('the built package in plain Node', () => {
   it('shares one tfjs engine with @tensorflow/tfjs-core imported beside it, without warnings', async () => {
     const script = `
 import * as tf from '@tensorflow/tfjs-core';
-const core = await import(${JSON.stringify(builtEntry)});
+const core = { ...(await import(${JSON.stringify(builtEntry)})), ...(await import(${JSON.stringify(builtTf)})) };
 await core.initBackend({ backend: 'wasm' });
 const x = tf.tensor1d([1, 2, 3]);
 const grad = core.tf.grad((v) => v.square().sum())(x);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { initBackend, tf } from '../src/index';
+import { tf } from '../src/backend';
+import { initBackend } from '../src/public-api';
 
 // Its own file, so tfjs (and its cpu backend instance) is fresh: the banner below is printed
 // once per cpu backend instance, on its first tensor.

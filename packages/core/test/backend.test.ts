@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../src/index';
+import { tf } from '../src/backend';
+import { initBackend } from '../src/public-api';
 
 describe('initBackend', () => {
   it('initialises the wasm backend with SIMD in Node', async () => {

@@ -12,9 +12,10 @@ import {
   type ReplaceFolderStep,
   Sequential,
   saveCheckpoint,
-} from '../src/index';
+} from '../src/public-api';
 
 const builtEntry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const builtCheckpoint = fileURLToPath(new URL('../dist/checkpoint.js', import.meta.url));
 const STEPS: ReplaceFolderStep[] = ['written', 'ready', 'moved-aside', 'replaced', 'cleaned'];
 
 /**
@@ -22,7 +23,8 @@ const STEPS: ReplaceFolderStep[] = ['written', 'ready', 'moved-aside', 'replaced
  * SIGKILL right after `step` of the save: a real crash at that moment, not an exception.
  */
 const script = (dir: string, step: string) => `
-import { Linear, Sequential, saveCheckpoint, initBackend } from ${JSON.stringify(builtEntry)};
+import { Linear, Sequential, initBackend } from ${JSON.stringify(builtEntry)};
+import { saveCheckpoint } from ${JSON.stringify(builtCheckpoint)};
 await initBackend({ backend: 'cpu' });
 const model = new Sequential(new Linear(3, 2));
 const content = (version) => ({ normalization: { mean: 0, std: 1 }, metadata: { version } });

@@ -12,7 +12,7 @@ import {
   MAX_PARAMETERS,
   Sequential,
   saveCheckpoint,
-} from '../src/index';
+} from '../src/public-api';
 
 // Checkpoint folders are untrusted input: whatever their files are, loading is bounded in
 // memory and time and refuses with a CoreError naming the file, what was expected and found.

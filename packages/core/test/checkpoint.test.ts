@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { loadMnist, MNIST_MEAN, MNIST_STD, type MnistData } from '@s4/mnist-data';
 import { Rng } from '@s4/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../src/backend';
 import {
   BatchNorm2d,
   Conv2d,
@@ -16,8 +17,7 @@ import {
   ReLU,
   Sequential,
   saveCheckpoint,
-  tf,
-} from '../src/index';
+} from '../src/public-api';
 import { seedArch1 } from './seed-nets';
 
 const normalization = { mean: MNIST_MEAN, std: MNIST_STD };

@@ -1,6 +1,7 @@
 import { Rng } from '@s4/runtime';
 import { describe, expect, it } from 'vitest';
-import { Dropout, initBackend, tf } from '../src/index';
+import { tf } from '../src/backend';
+import { Dropout, initBackend } from '../src/public-api';
 
 /** The plain JS definition the kernel must reproduce: x · (rng.next() < keep ? 1/keep : 0). */
 function reference(x: Float32Array, p: number, seed: number): { y: Float32Array; state: number } {

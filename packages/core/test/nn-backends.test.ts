@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { loadMnist, MNIST_MEAN, MNIST_STD } from '@s4/mnist-data';
 import { Rng } from '@s4/runtime';
 import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../src/index';
+import { tf } from '../src/backend';
+import { initBackend } from '../src/public-api';
 import { seedArch1 } from './seed-nets';
 
 /** Worst |a − b| relative to the largest |b| of the tensor (a float32-summation-order tolerance). */

@@ -1,5 +1,6 @@
 import { Rng } from '@s4/runtime';
 import { describe, expect, it } from 'vitest';
+import { tf } from '../src/backend';
 import {
   BatchNorm,
   BatchNorm1d,
@@ -11,8 +12,7 @@ import {
   MaxPool2d,
   ReLU,
   Sequential,
-  tf,
-} from '../src/index';
+} from '../src/public-api';
 
 /** The zoo's conv block order (Conv → BatchNorm → ReLU), with channel counts of 8, 6 and 10. */
 function model(rng: Rng): Sequential {

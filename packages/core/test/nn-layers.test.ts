@@ -16,7 +16,7 @@ import {
   MaxPool2d,
   ReLU,
   Sequential,
-} from '../src/index';
+} from '../src/public-api';
 
 /** A float64 NHWC array with its shape, the reference side of every comparison. */
 interface Nd {

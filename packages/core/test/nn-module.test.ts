@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../src/backend';
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -10,8 +11,7 @@ import {
   Module,
   ReLU,
   Sequential,
-  tf,
-} from '../src/index';
+} from '../src/public-api';
 
 // The same tree in PyTorch: nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.BatchNorm2d(4),
 // nn.Sequential(nn.Linear(2, 3, bias=False), nn.BatchNorm1d(3)), nn.Dropout(0.1)).

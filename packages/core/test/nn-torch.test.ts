@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../src/backend';
 import {
   AvgPool2d,
   type BatchNorm,
@@ -11,8 +12,7 @@ import {
   Linear,
   LogSoftmax,
   MaxPool2d,
-  tf,
-} from '../src/index';
+} from '../src/public-api';
 
 // PyTorch's own outputs on seeded inputs, written by fixtures/torch-layers.py (torch 1.13).
 type Nested = number | Nested[];

@@ -2,15 +2,7 @@ import { Rng } from '@s4/runtime';
 import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  fromArchitecture,
-  initBackend,
-  type LayerSpec,
-  MNIST_NORMALIZATION,
-  normalizePixels,
-  type Sequential,
-  tf,
-} from '../src/index';
+import { tf } from '../src/backend';
 import {
   exportOnnx,
   ONNX_OPSET,
@@ -18,6 +10,14 @@ import {
   type OnnxExportSource,
   type OnnxWeight,
 } from '../src/onnx/index';
+import {
+  fromArchitecture,
+  initBackend,
+  type LayerSpec,
+  MNIST_NORMALIZATION,
+  normalizePixels,
+  type Sequential,
+} from '../src/public-api';
 import { loadSubset } from './mnist';
 
 const { onnx } = onnxProto;

@@ -16,7 +16,7 @@ import {
   MaxPool2d,
   ReLU,
   Sequential,
-} from '../src/index';
+} from '../src/public-api';
 
 export interface SeedNetOptions {
   /**

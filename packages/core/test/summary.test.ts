@@ -1,5 +1,6 @@
 import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../src/backend';
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -14,8 +15,7 @@ import {
   ReLU,
   Sequential,
   summary,
-  tf,
-} from '../src/index';
+} from '../src/public-api';
 import { seedArch1, seedArch2 } from './seed-nets';
 
 // What torchsummary 1.5.1 printed for the seed's networks (its format strings, applied in

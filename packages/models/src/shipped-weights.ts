@@ -4,7 +4,7 @@ import {
   loadCheckpoint,
   MODEL_JSON,
   WEIGHTS_BIN,
-} from '@s4/core';
+} from '@s4/core/checkpoint';
 import { nodeBuiltin } from '@s4/runtime';
 import { getZooModel } from './zoo';
 

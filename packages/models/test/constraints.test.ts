@@ -80,7 +80,8 @@ describe('zoo architectures build in @s4/core', () => {
   it.each(modelNames())(
     '%s: core builds it with the same parameter count and a [N, 10] output',
     async (name) => {
-      const { fromArchitecture, initBackend, tf, toArchitecture } = await import('@s4/core');
+      const { fromArchitecture, initBackend, toArchitecture } = await import('@s4/core');
+      const { tf } = await import('@s4/core/tf');
       await initBackend({ backend: 'cpu' });
       const zoo = getZooModel(name);
       const model = fromArchitecture(zoo.architecture, { seed: 1 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { evaluate, initBackend, loadCheckpoint } from '@s4/core';
+import { evaluate, initBackend } from '@s4/core';
+import { loadCheckpoint } from '@s4/core/checkpoint';
 import { loadMnist } from '@s4/mnist-data';
 import { describe, expect, it } from 'vitest';
 import { loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';

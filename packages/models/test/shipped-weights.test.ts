@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { initBackend, MNIST_NORMALIZATION, saveCheckpoint, tf } from '@s4/core';
+import { initBackend, MNIST_NORMALIZATION } from '@s4/core';
+import { saveCheckpoint } from '@s4/core/checkpoint';
+import { tf } from '@s4/core/tf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createModel,

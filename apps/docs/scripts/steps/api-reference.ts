@@ -16,7 +16,7 @@ const apiDir = join(docsRoot, 'reference', 'api');
 
 /**
  * The API reference: TypeDoc with the markdown plugin over each package's `src/index.ts` (what
- * users can import), one folder per package, plus the sidebar the site config reads.
+ * users can import; `src/public-api.ts` for a package with several entries), one folder per package, plus the sidebar the site config reads.
  */
 export async function writeApiReference(): Promise<string> {
   await rm(apiDir, { recursive: true, force: true });
@@ -32,7 +32,9 @@ export async function writeApiReference(): Promise<string> {
   ];
   for (const dir of (await readdir(packagesDir)).sort()) {
     const manifestPath = join(packagesDir, dir, 'package.json');
-    const entry = join(packagesDir, dir, 'src', 'index.ts');
+    // A package with several entries (@s4/core) gathers all their names in src/public-api.ts.
+    const allEntries = join(packagesDir, dir, 'src', 'public-api.ts');
+    const entry = existsSync(allEntries) ? allEntries : join(packagesDir, dir, 'src', 'index.ts');
     if (!existsSync(manifestPath) || !existsSync(entry)) continue;
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
       name: string;

@@ -7,8 +7,8 @@ import {
   type PreparedBatch,
   SGD,
   sliceDataset,
-  WorkerPool,
 } from '@s4/core';
+import { WorkerPool } from '@s4/core/parallel';
 import { loadMnist } from '@s4/mnist-data';
 import { createModel, DEFAULT_MODEL } from '@s4/models';
 import type { Command } from 'commander';

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { tf } from '@s4/core';
+import { predict } from '@s4/core';
 import { BlankImageError, modelNames, preprocessDigit } from '@s4/models';
 import type { Command } from 'commander';
 import { PNG } from 'pngjs';
@@ -82,21 +82,11 @@ export function register(program: Command): void {
       const digits = await Promise.all(files.map(readDigit));
       const loaded = await loadInferenceModel(options);
       try {
-        const { mean, std } = loaded.normalization;
-        const input = new Float32Array(digits.length * 784);
-        digits.forEach((digit, i) => {
-          for (let p = 0; p < 784; p++)
-            input[i * 784 + p] = ((digit[p] as number) / 255 - mean) / std;
+        const predictions = await predict(loaded.model, digits, {
+          normalization: loaded.normalization,
         });
-        const probabilities = tf.tidy(() => {
-          const logProbs = loaded.model.forward(tf.tensor4d(input, [digits.length, 28, 28, 1]));
-          return tf.softmax(logProbs);
-        });
-        const rows = (await probabilities.array()) as number[][];
-        probabilities.dispose();
-        rows.forEach((probs, i) => {
-          const top = probs
-            .map((p, digit) => ({ digit, probability: p }))
+        predictions.forEach(({ probabilities }, i) => {
+          const top = Array.from(probabilities, (p, digit) => ({ digit, probability: p }))
             .sort((a, b) => b.probability - a.probability)
             .slice(0, 3);
           const best = top[0] as { digit: number; probability: number };

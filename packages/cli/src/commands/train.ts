@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type BackendName, recoverCheckpoint } from '@s4/core';
+import type { BackendName } from '@s4/core';
+import { recoverCheckpoint } from '@s4/core/checkpoint';
 import { applyOverrides, DEFAULT_MODEL, type OptimizerName, type SchedulerName } from '@s4/models';
 import type { Command } from 'commander';
 import { integerAtLeast, integerBetween, oneOf, positiveNumber, seedList } from '../cli-options';

@@ -4,13 +4,13 @@ import {
   fromArchitecture,
   type LayerSpec,
   toArchitecture,
-} from './architecture';
+} from '../architecture';
+import { tf } from '../backend';
+import type { Normalization } from '../data/normalization';
+import { CoreError } from '../errors';
+import type { Module } from '../nn/module';
+import type { Sequential } from '../nn/sequential';
 import { type ReplaceFolderStep, recoverFolder, replaceFolder } from './atomic-folder';
-import { tf } from './backend';
-import type { Normalization } from './data/normalization';
-import { CoreError } from './errors';
-import type { Module } from './nn/module';
-import type { Sequential } from './nn/sequential';
 
 /**
  * A checkpoint is a folder with two files any tool can read:
@@ -391,7 +391,8 @@ async function readWeightFile(
     throw bad(info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a folder' : 'a device or socket');
   }
   // O_NONBLOCK: opening a FIFO swapped in after the check must not block; fstat then refuses it.
-  const { constants } = await import('node:fs');
+  // The constants of fs/promises: a dynamic import of node:fs would break browser bundles.
+  const { constants } = fs;
   const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = await handle.stat();
