@@ -97,7 +97,9 @@ afterAll(async () => {
   }
   server?.closeAllConnections();
   await new Promise((done) => server?.close(done));
-  if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  // Chromium's helper processes outlive the killed browser for a moment and keep writing to the
+  // profile; on a loaded machine that can take seconds.
+  if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 });
 });
 
 describe('in headless Chromium', () => {
