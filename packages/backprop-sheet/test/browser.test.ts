@@ -85,20 +85,20 @@ beforeAll(async () => {
       '--remote-debugging-port=0',
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     ],
-    { stdio: 'ignore' },
+    // Its own process group, so that teardown stops the wrapper script and every helper process.
+    { stdio: 'ignore', detached: true },
   );
 });
 
 afterAll(async () => {
   if (browser && browser.exitCode === null) {
     const exited = new Promise((done) => browser!.once('exit', done));
-    browser.kill();
+    process.kill(-browser.pid!, 'SIGKILL');
     await exited;
   }
   server?.closeAllConnections();
   await new Promise((done) => server?.close(done));
-  // Chromium's helper processes outlive the killed browser for a moment and keep writing to the
-  // profile; on a loaded machine that can take seconds.
+  // The killed helper processes may still be flushing the profile for a moment.
   if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 200 });
 });
 
