@@ -1,26 +1,5 @@
-// Node entry (ESM and CJS). The browser entry, browser.ts, exports the same names.
-export { type BatchOptions, batches, type MnistBatch } from './batches';
+// Node entry (ESM and CJS): the shared names, Node's loader and parser, and the cache helpers.
 export { defaultCacheDir } from './cache';
-export {
-  MNIST_FILES,
-  type MnistFile,
-  type MnistFileKind,
-  type MnistSplit,
-  mnistFile,
-} from './checksums';
-export { classCounts } from './class-counts';
-export { type DownloadOptions, type DownloadProgress, downloadMnistFile } from './download';
-export { MnistDataError, type MnistDataErrorCode } from './errors';
-export { isGzip } from './gzip';
-export {
-  decodeIdx,
-  type IdxData,
-  type IdxDtype,
-  type IdxHeader,
-  type IdxTypedArray,
-  type ParseIdxOptions,
-  readIdxHeader,
-} from './idx';
 export {
   type FetchedMnistFile,
   type FetchMnistOptions,
@@ -29,14 +8,5 @@ export {
   loadMnist,
   mnistPackageDir,
 } from './load-node';
-export { DEFAULT_MIRRORS, mirrorUrl } from './mirrors';
-export {
-  MNIST_CLASSES,
-  MNIST_COLS,
-  MNIST_ROWS,
-  type MnistData,
-  type MnistSource,
-} from './mnist';
-export { oneHot } from './one-hot';
 export { parseIdx } from './parse-idx-node';
-export { MNIST_MEAN, MNIST_STD } from './statistics';
+export * from './shared-exports';
