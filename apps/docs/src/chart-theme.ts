@@ -1,15 +1,30 @@
+import { type ChartTheme, DARK_THEME } from '@s4/charts';
+
 /**
- * Vega-Lite settings shared by the site's charts: transparent background, so a chart sits on the
+ * The site's `@s4/charts` theme: transparent, so a chart sits on the page in light and dark mode
+ * alike, in the page's font.
+ */
+export function pageChartTheme(dark: boolean): ChartTheme {
+  if (dark) return DARK_THEME;
+  return {
+    background: 'transparent',
+    text: '#3c3c43',
+    muted: '#67676c',
+    grid: '#e2e2e3',
+    font: DARK_THEME.font,
+  };
+}
+
+/**
+ * Vega-Lite settings for the site's Vega-Lite chart (the benchmark bars), in the same colours: transparent background, so a chart sits on the
  * page in light and dark mode alike, with text and grid colours readable on either.
  */
 export function chartTheme(dark: boolean) {
-  const text = dark ? '#dfdfd6' : '#3c3c43';
-  const muted = dark ? '#98989f' : '#67676c';
-  const grid = dark ? '#3c3f44' : '#e2e2e3';
+  const { text, muted, grid, font } = pageChartTheme(dark);
   return {
     background: 'transparent',
     config: {
-      font: 'Inter, ui-sans-serif, system-ui, sans-serif',
+      font,
       view: { stroke: null },
       axis: {
         labelColor: muted,

@@ -49,9 +49,9 @@ describe('the backprop sheet demo', () => {
   it('draws E_total against iteration for all six learning rates', async () => {
     const chart = page.getByTestId('backprop-chart');
     await expect.poll(() => chart.getAttribute('data-rates')).toBe('0.1,0.2,0.5,0.8,1,2');
-    // Vega's SVG: one line per rate, and a legend entry per rate.
-    expect(await chart.locator('svg .mark-line path').count()).toBe(6);
-    expect(await chart.locator('svg .role-legend-label text').allTextContents()).toEqual([
+    // One line per rate, and a legend entry per rate.
+    expect(await chart.locator('svg path.series-line').count()).toBe(6);
+    expect(await chart.locator('svg text.legend-label').allTextContents()).toEqual([
       '0.1',
       '0.2',
       '0.5',

@@ -99,7 +99,7 @@ describe('on a 390-px phone', () => {
   it('backprop demo: the chart shows every learning rate in its legend, inside the screen', async () => {
     const page = await context.newPage();
     await page.goto(`${site.url}/demos/backprop`, { waitUntil: 'load' });
-    const legend = page.locator('[data-testid=backprop-chart] .role-legend-label text');
+    const legend = page.locator('[data-testid=backprop-chart] text.legend-label');
     await expect.poll(() => legend.count(), { timeout: 30_000 }).toBe(6);
     for (const box of await legend.evaluateAll((nodes) =>
       nodes.map((n) => n.getBoundingClientRect().toJSON() as DOMRect),

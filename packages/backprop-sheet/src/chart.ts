@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { LineChart } from '@s4/charts';
 import type { BackpropRun } from './iterations';
 import { paletteColor } from './palette';
 
@@ -12,13 +11,13 @@ export interface ErrorChartOptions {
 }
 
 /**
- * Vega-Lite spec of E_total against iteration, one line per learning rate (pass one run for a
- * per-rate chart). Colours follow the runs' order, as in the workbook's charts.
+ * E_total against iteration, one line per learning rate (pass one run for a per-rate chart), as
+ * an `@s4/charts` line chart. Colours follow the runs' order, as in the workbook's charts.
  */
-export function errorChartSpec(
+export function errorChart(
   runs: readonly BackpropRun[],
   options: ErrorChartOptions = {},
-): TopLevelSpec {
+): LineChart {
   const rates = runs.map((run) => run.learningRate);
   const title =
     options.title ??
@@ -26,45 +25,21 @@ export function errorChartSpec(
       ? `E_total vs iteration, η = ${rates[0]}`
       : 'E_total vs iteration for each learning rate η');
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    kind: 'line',
     title,
-    width: options.width ?? 560,
-    height: options.height ?? 320,
-    background: 'white',
-    data: {
-      values: runs.flatMap((run) =>
-        run.rows.map((row) => ({
-          iteration: row.iteration,
-          E_total: row.E_total,
-          eta: run.learningRate,
+    panelWidth: options.width ?? 560,
+    panelHeight: options.height ?? 320,
+    legendTitle: 'learning rate η',
+    panels: [
+      {
+        x: { title: 'iteration', integer: true },
+        y: { title: 'E_total (total squared error)' },
+        series: runs.map((run, k) => ({
+          label: String(run.learningRate),
+          points: run.rows.map((row) => [row.iteration, row.E_total] as const),
+          color: `#${paletteColor((options.firstColor ?? 0) + k)}`,
         })),
-      ),
-    },
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
-      y: { field: 'E_total', type: 'quantitative', title: 'E_total (total squared error)' },
-      color: {
-        field: 'eta',
-        type: 'nominal',
-        title: 'learning rate η',
-        sort: null,
-        scale: {
-          domain: rates,
-          range: rates.map((_, k) => `#${paletteColor((options.firstColor ?? 0) + k)}`),
-        },
       },
-    },
-    config: { font: 'DejaVu Sans, Verdana, sans-serif' },
+    ],
   };
-}
-
-/** Compiles a Vega-Lite spec and renders it headless (no DOM, no canvas) to an SVG string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }

@@ -1,5 +1,6 @@
+export { renderSvg } from '@s4/charts';
 export { type ChainFactor, chainRule, type WeightGradient } from './chain-rule';
-export { type ErrorChartOptions, errorChartSpec, renderSvg } from './chart';
+export { type ErrorChartOptions, errorChart } from './chart';
 export { COLUMNS, type ColumnName, type IterationRow } from './columns';
 export {
   type BackpropConfig,

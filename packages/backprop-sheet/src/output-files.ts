@@ -1,10 +1,11 @@
-import { errorChartSpec, renderSvg } from './chart';
+import { renderSvg } from '@s4/charts';
+import { renderPng } from '@s4/charts/node';
+import { errorChart } from './chart';
 import type { BackpropConfig } from './config';
 import { toCsv } from './csv';
 import { type BackpropRun, runBackprop } from './iterations';
 import { toJson } from './json';
 import { toMarkdown } from './markdown';
-import { renderPng } from './png';
 import { rateSheetName, toXlsx } from './xlsx';
 
 export const OUTPUT_FORMATS = ['csv', 'xlsx', 'json', 'md', 'svg', 'png'] as const;
@@ -51,7 +52,7 @@ export async function renderOutputFiles(
       ),
     ];
     for (const [stem, chartRuns, firstColor] of charts) {
-      const svg = await renderSvg(errorChartSpec(chartRuns, { firstColor }));
+      const svg = renderSvg(errorChart(chartRuns, { firstColor }));
       if (wants.has('svg')) files.set(`${stem}.svg`, encoder.encode(svg));
       if (wants.has('png')) files.set(`${stem}.png`, renderPng(svg));
     }

@@ -19,7 +19,7 @@ try {
   const config = sheet.resolveConfig();
   const runs = sheet.runBackprop(config);
   const xlsx = sheet.toXlsx(config, runs);
-  const svg = await sheet.renderSvg(sheet.errorChartSpec(runs));
+  const svg = await sheet.renderSvg(sheet.errorChart(runs));
   let error;
   try { sheet.resolveConfig({ iterations: 0 }); } catch (e) { error = { name: e.name, argument: e.argument }; }
   report({

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
-import { errorChartSpec, PALETTE, renderSvg, resolveConfig, runBackprop } from '../src/index';
+import { errorChart, PALETTE, renderSvg, resolveConfig, runBackprop } from '../src/index';
 import { renderPng } from '../src/node';
 
 const runs = runBackprop(resolveConfig({ iterations: 40 }));
@@ -10,22 +10,19 @@ function hexToRgb(hex: string): [number, number, number] {
 }
 
 describe('E_total vs iteration chart', () => {
-  test('the Vega-Lite spec has one series per rate, labelled axes and legend', () => {
-    const spec = errorChartSpec(runs) as unknown as {
-      data: { values: Array<{ eta: number }> };
-      encoding: Record<string, { title: string }>;
-    };
-    expect(spec.data.values).toHaveLength(6 * 41);
-    expect(new Set(spec.data.values.map((v) => v.eta))).toEqual(
-      new Set([0.1, 0.2, 0.5, 0.8, 1, 2]),
-    );
-    expect(spec.encoding.x!.title).toBe('iteration');
-    expect(spec.encoding.y!.title).toContain('E_total');
-    expect(spec.encoding.color!.title).toBe('learning rate η');
+  test('the chart has one series per rate, labelled axes and legend', () => {
+    const chart = errorChart(runs);
+    const series = chart.panels[0]!.series;
+    expect(series).toHaveLength(6);
+    for (const s of series) expect(s.points).toHaveLength(41);
+    expect(series.map((s) => Number(s.label))).toEqual([0.1, 0.2, 0.5, 0.8, 1, 2]);
+    expect(chart.panels[0]!.x.title).toBe('iteration');
+    expect(chart.panels[0]!.y.title).toContain('E_total');
+    expect(chart.legendTitle).toBe('learning rate η');
   });
 
-  test('renders to SVG headless: one line per rate, axis titles and legend entries', async () => {
-    const svg = await renderSvg(errorChartSpec(runs));
+  test('renders to SVG headless: one line per rate, axis titles and legend entries', () => {
+    const svg = renderSvg(errorChart(runs));
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('>iteration</text>');
     expect(svg).toContain('>E_total (total squared error)</text>');
@@ -35,17 +32,15 @@ describe('E_total vs iteration chart', () => {
     for (const color of PALETTE.slice(0, 6)) expect(svg).toContain(`stroke="#${color}"`);
   });
 
-  test("a per-rate chart has a single line, in that rate's colour", async () => {
-    const svg = await renderSvg(errorChartSpec([runs[2]!], { firstColor: 2 }));
+  test("a per-rate chart has a single line, in that rate's colour", () => {
+    const svg = renderSvg(errorChart([runs[2]!], { firstColor: 2 }));
     expect(svg).toContain('E_total vs iteration, η = 0.5');
     expect(svg).toContain(`stroke="#${PALETTE[2]}"`);
     expect(svg).not.toContain(`stroke="#${PALETTE[0]}"`);
   });
 
-  test('rasterises to a PNG in which every line colour is drawn', async () => {
-    const png = PNG.sync.read(
-      Buffer.from(renderPng(await renderSvg(errorChartSpec(runs)), { width: 1200 })),
-    );
+  test('rasterises to a PNG in which every line colour is drawn', () => {
+    const png = PNG.sync.read(Buffer.from(renderPng(renderSvg(errorChart(runs)), { width: 1200 })));
     expect(png.width).toBe(1200);
     expect(png.height).toBeGreaterThan(400);
     const counts = PALETTE.slice(0, 6).map((hex) => {

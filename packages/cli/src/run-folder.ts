@@ -2,7 +2,7 @@ import { unlinkSync } from 'node:fs';
 import { appendFile, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { renderPng } from '@s4/backprop-sheet/node';
+import { renderPng } from '@s4/charts/node';
 import { writeFileAtomic } from '@s4/runtime/node';
 import type { EpochMetrics } from './epoch-metrics';
 import { UsageError } from './errors';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { overlaidCurvesSpec, renderSvg } from './charts';
+import { overlaidRunsChart, renderSvg } from './charts';
 import type { EpochMetrics } from './epoch-metrics';
 import { RunFolder } from './run-folder';
 import { type SeedsSummary, seedsHeadline, seedsMarkdown, summarizeSeeds } from './seeds-summary';
@@ -71,8 +71,8 @@ async function trainEachSeed(
     await folder.writeText('seeds.md', seedsMarkdown(summary));
     await folder.writeImage(
       'seeds-curves',
-      await renderSvg(
-        overlaidCurvesSpec(
+      renderSvg(
+        overlaidRunsChart(
           done.map((run) => ({ label: `seed ${run.seed}`, metrics: run.metrics })),
           `${config.model}: ${seedsHeadline(summary)}`,
         ),

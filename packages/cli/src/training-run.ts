@@ -7,7 +7,7 @@ import {
 } from '@s4/core/checkpoint';
 import { loadMnist, type MnistData } from '@s4/mnist-data';
 import { describeRecipe, getZooModel, type PlannedFitOptions, trainingPlan } from '@s4/models';
-import { confusionMatrixSpec, curvesSpec, renderSvg } from './charts';
+import { confusionMatrixChart, curvesChart, renderSvg } from './charts';
 import { digitGridSvg } from './digit-grid';
 import { type EpochMetrics, roundTo, TIME_DECIMALS } from './epoch-metrics';
 import { UsageError } from './errors';
@@ -274,15 +274,14 @@ async function writeRunImages(
   const last = metrics.at(-1) as EpochMetrics;
   await run.writeImage(
     'curves',
-    await renderSvg(curvesSpec(metrics, `${modelName}: loss and accuracy per epoch`)),
+    renderSvg(curvesChart(metrics, `${modelName}: loss and accuracy per epoch`)),
   );
   await run.writeImage(
     'confusion-matrix',
-    await renderSvg(
-      confusionMatrixSpec(
-        evaluation.confusion,
-        `${modelName}, epoch ${last.epoch}: ${evaluation.correct}/${evaluation.total} test images right`,
-      ),
+    renderSvg(
+      confusionMatrixChart(evaluation.confusion, {
+        title: `${modelName}, epoch ${last.epoch}: ${evaluation.correct}/${evaluation.total} test images right`,
+      }),
     ),
   );
   const pixels = test.rows * test.cols;

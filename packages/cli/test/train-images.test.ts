@@ -1,8 +1,8 @@
-import { renderPng } from '@s4/backprop-sheet/node';
+import { renderPng } from '@s4/charts/node';
 import { loadMnist } from '@s4/mnist-data';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrixSpec, curvesSpec, renderSvg } from '../src/charts';
+import { confusionMatrixChart, curvesChart, renderSvg } from '../src/charts';
 import { digitGridSvg } from '../src/digit-grid';
 import type { EpochMetrics } from '../src/epoch-metrics';
 
@@ -24,7 +24,7 @@ const decode = (bytes: Uint8Array) => PNG.sync.read(Buffer.from(bytes));
 
 describe('run images', () => {
   it('renders the training curves with both splits and both panels', async () => {
-    const svg = await renderSvg(curvesSpec(metrics, 's4: training curves'));
+    const svg = renderSvg(curvesChart(metrics, 's4: training curves'));
     expect(svg).toContain('average loss (NLL)');
     expect(svg).toContain('accuracy (%)');
     expect(svg).toContain('s4: training curves');
@@ -36,7 +36,7 @@ describe('run images', () => {
     const matrix = Array.from({ length: 10 }, (_, i) =>
       Array.from({ length: 10 }, (_, j) => (i === j ? 970 + i : (i * 7 + j) % 5)),
     );
-    const svg = await renderSvg(confusionMatrixSpec(matrix, 'confusion'));
+    const svg = renderSvg(confusionMatrixChart(matrix, { title: 'confusion' }));
     expect(svg).toContain('979');
     expect(svg).toContain('predicted digit');
     expect(decode(renderPng(svg)).height).toBeGreaterThan(400);

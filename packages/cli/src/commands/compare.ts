@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { overlaidCurvesSpec, renderSvg } from '../charts';
+import { overlaidRunsChart, renderSvg } from '../charts';
 import { comparisonMarkdown, comparisonTable, readRuns, winnerLine } from '../run-comparison';
 import { RunFolder } from '../run-folder';
 
@@ -34,8 +34,8 @@ export function register(program: Command): void {
           await folder.writeText('compare.md', comparisonMarkdown(runs));
           await folder.writeImage(
             'compare-curves',
-            await renderSvg(
-              overlaidCurvesSpec(
+            renderSvg(
+              overlaidRunsChart(
                 runs.map((r) => ({ label: `${r.label} (${r.model})`, metrics: r.metrics })),
                 winnerLine(runs),
               ),

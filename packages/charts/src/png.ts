@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 
 export interface PngOptions {
-  /** Output width in pixels; the height follows the SVG's aspect ratio. */
+  /** Output width in pixels; the height follows the SVG's aspect ratio (default: twice the SVG). */
   readonly width?: number;
 }
 
