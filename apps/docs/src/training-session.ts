@@ -1,4 +1,5 @@
 import { computed, reactive, ref } from 'vue';
+import type { FinishedTraining, TrainingEpoch, TrainSettings } from './finished-training';
 import { mnistSubsetUrl, mnistUrl, wasmUrl } from './site-urls';
 import type { TrainMessage, TrainRequest } from './train-protocol';
 
@@ -12,9 +13,6 @@ export interface TrainingPoint {
 
 /** The chart's two series: every batch of the training set, the test set after each epoch. */
 export const TRAINING_SERIES = ['train (per batch)', 'test (per epoch)'] as const;
-
-/** What a page chooses for a run; the site's URLs are added here. */
-export type TrainSettings = Omit<TrainRequest, 'type' | 'wasmUrl' | 'mnistUrl' | 'mnistSubsetUrl'>;
 
 /** Where a session sends the chart points (the TrainingRun component's chart). */
 export interface TrainingChartSink {
@@ -37,7 +35,9 @@ export type TrainingState =
  * show it: state, progress, last batch, every loss, the epochs, and the chart points. Reactive,
  * so a template reads `session.state` directly.
  */
-export function createTrainingSession() {
+export function createTrainingSession(
+  options: { onFinished?: (run: FinishedTraining) => void } = {},
+) {
   const state = ref<TrainingState>('idle');
   const status = ref('');
   const error = ref('');
@@ -46,14 +46,25 @@ export function createTrainingSession() {
   const firstLoss = ref(Number.NaN);
   // Every batch loss of the run (the pages expose them on an element for the end-to-end tests).
   const losses = ref<number[]>([]);
-  const epochs = ref<Array<Extract<TrainMessage, { type: 'epoch' }>>>([]);
+  const epochs = ref<TrainingEpoch[]>([]);
   const info = ref('');
+  const model = ref('');
+  const parameters = ref(0);
   const running = computed(() => ['starting', 'training', 'paused'].includes(state.value));
   const percent = computed(() =>
     progress.totalSteps === 0 ? 0 : (100 * progress.step) / progress.totalSteps,
   );
   let worker: Worker | undefined;
   let chart: TrainingChartSink | undefined;
+  let settingsOfRun: TrainSettings | undefined;
+  // The wall clock of the run: from `ready`, less the time spent paused.
+  let readyAt = 0;
+  let pausedAt: number | undefined;
+  let pausedSeconds = 0;
+  const elapsedSeconds = () =>
+    (performance.now() - readyAt) / 1000 -
+    pausedSeconds -
+    (pausedAt === undefined ? 0 : (performance.now() - pausedAt) / 1000);
 
   function onMessage(message: TrainMessage): void {
     switch (message.type) {
@@ -62,6 +73,9 @@ export function createTrainingSession() {
         break;
       case 'ready':
         state.value = 'training';
+        readyAt = performance.now();
+        model.value = message.model;
+        parameters.value = message.parameters;
         progress.totalSteps = message.totalSteps;
         info.value = `${message.model}: ${message.parameters.toLocaleString('en')} parameters · ${message.backend}${message.simd ? ' SIMD' : ''}${message.threads ? ' · cross-origin isolated' : ''} · ${message.workers === 1 ? '1 worker' : `${message.workers} gradient workers`}`;
         status.value = 'Training…';
@@ -94,7 +108,7 @@ export function createTrainingSession() {
         break;
       }
       case 'epoch':
-        epochs.value = [...epochs.value, message];
+        epochs.value = [...epochs.value, { ...message, elapsedSeconds: elapsedSeconds() }];
         if (message.testLoss !== undefined && message.testAccuracy !== undefined) {
           chart?.add([
             {
@@ -114,9 +128,12 @@ export function createTrainingSession() {
         break;
       case 'paused':
         state.value = 'paused';
+        pausedAt ??= performance.now();
         status.value = 'Paused between two batches.';
         break;
       case 'resumed':
+        if (pausedAt !== undefined) pausedSeconds += (performance.now() - pausedAt) / 1000;
+        pausedAt = undefined;
         if (state.value === 'paused') state.value = 'training';
         status.value = 'Training…';
         break;
@@ -128,6 +145,15 @@ export function createTrainingSession() {
             : `Stopped after ${message.steps} steps.`;
         worker?.terminate();
         worker = undefined;
+        if (settingsOfRun !== undefined) {
+          options.onFinished?.({
+            settings: settingsOfRun,
+            model: model.value,
+            parameters: parameters.value,
+            status: message.status,
+            epochs: epochs.value,
+          });
+        }
         break;
       case 'error':
         state.value = 'error';
@@ -142,6 +168,11 @@ export function createTrainingSession() {
   async function start(settings: TrainSettings): Promise<void> {
     worker?.terminate();
     state.value = 'starting';
+    settingsOfRun = { ...settings };
+    pausedAt = undefined;
+    pausedSeconds = 0;
+    model.value = '';
+    parameters.value = 0;
     error.value = '';
     epochs.value = [];
     firstLoss.value = Number.NaN;
@@ -186,6 +217,8 @@ export function createTrainingSession() {
     losses,
     epochs,
     info,
+    model,
+    parameters,
     running,
     percent,
     start,

@@ -7,6 +7,7 @@ import {
   analyzeArchitecture,
   checkConstraints,
   type LayerSpec,
+  paramCount,
   s4,
   validateArchitecture,
 } from '@s4/models';
@@ -201,4 +202,69 @@ describe('the design-a-network page', () => {
     expect(report.layers[0]?.params).toBe(5 * 5 * 8);
     expect(problems).toEqual([]);
   });
+
+  it('compares the designed network with s4 trained on the same settings, as `s4 compare` does', async () => {
+    // The network trained above: s4 with a 5×5 first convolution, on 1,280 images.
+    const edited = s4Layers();
+    edited[0]!.kernelSize = 5;
+    const designedParams = paramCount(validateArchitecture(edited));
+    const s4Params = paramCount(s4.architecture);
+    expect(designedParams).not.toBe(s4Params);
+    const rows = page.locator('[data-testid=runs-table] tbody tr');
+    const cell = async (id: number, testId: string) =>
+      (await page.getByTestId(`run-${id}`).getByTestId(testId).textContent())?.trim();
+    expect(await rows.count()).toBe(1);
+    expect(await cell(1, 'run-model')).toBe('my-s4');
+    expect(await cell(1, 'run-params')).toBe(thousands(designedParams));
+    expect(await text('train-s4-settings')).toBe(
+      '1,280 train and 1,000 test images, 2 epochs, batch size 128, 1 worker',
+    );
+
+    await page.getByTestId('train-s4').click();
+    await expect
+      .poll(() => demo().getAttribute('data-state'), { timeout: 240_000, interval: 500 })
+      .toBe('done');
+    expect(await page.getByTestId('train-error').count()).toBe(0);
+    // The zoo's s4, on the same slice and budget: 10 batches of 128 in each of 2 epochs.
+    expect(await demo().textContent()).toContain(`s4: ${thousands(s4Params)} parameters`);
+    expect(((await demo().getAttribute('data-losses')) ?? '').split(',')).toHaveLength(2 * 10);
+
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await cell(2, 'run-model')).toBe('s4');
+    expect(await cell(2, 'run-params')).toBe(thousands(s4Params));
+    // Same settings: no row is flagged.
+    expect(await page.getByTestId('run-flags').count()).toBe(0);
+    const finals = await Promise.all(
+      [1, 2].map(async (id) => Number.parseFloat((await cell(id, 'run-final')) ?? '')),
+    );
+    for (const final of finals) expect(final).toBeGreaterThan(20);
+    const best = finals[1]! > finals[0]! ? 2 : 1;
+    expect(await page.locator('[data-testid=runs-table] tr.best').getAttribute('data-testid')).toBe(
+      `run-${best}`,
+    );
+    expect(await text('runs-best')).toContain(
+      `Best final test accuracy: #${best} ${best === 1 ? 'my-s4' : 's4'} (${thousands(best === 1 ? designedParams : s4Params)} params)`,
+    );
+    await page
+      .getByTestId('design-compare')
+      .screenshot({ path: join(artifactsDir, 'design-compare.png') });
+
+    // The runs outlive a visit to another page of the site (and the page's component).
+    await page.locator('main a[href="/guide/model-files"]').first().click();
+    await page.waitForURL(/\/guide\/model-files$/);
+    await page.goBack();
+    await page.waitForSelector(
+      '[data-testid=design-demo][data-ready=true] [data-testid=layer-0-type]',
+    );
+    expect(await rows.count()).toBe(2);
+    expect(await cell(1, 'run-params')).toBe(thousands(designedParams));
+
+    // Removing a run takes its row away; the other one stays, now the best.
+    await page.getByTestId('run-1-remove').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByTestId('run-1').count()).toBe(0);
+    expect(await cell(2, 'run-model')).toBe('s4');
+    expect(await text('runs-best')).toContain('#2 s4');
+    expect(problems).toEqual([]);
+  }, 300_000);
 });
