@@ -217,8 +217,6 @@ export function createTrainingSession(
     losses,
     epochs,
     info,
-    model,
-    parameters,
     running,
     percent,
     start,

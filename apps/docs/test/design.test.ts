@@ -54,6 +54,19 @@ const s4Layers = () =>
     Record<string, unknown>
   >;
 
+/** The comparison chart draws these runs, each as a test accuracy, a test and a train loss line. */
+async function expectChartRuns(labels: string[]): Promise<void> {
+  const lines = page.locator('[data-testid=runs-chart] svg path.series-line');
+  await expect.poll(() => lines.count()).toBe(3 * labels.length);
+  const series = await lines.evaluateAll((paths) =>
+    paths.map((p) => p.getAttribute('data-series')),
+  );
+  expect([...new Set(series)].sort()).toEqual(labels);
+  for (const label of labels) expect(series.filter((s) => s === label)).toHaveLength(3);
+  const colors = await lines.evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
+  expect(new Set(colors).size).toBe(labels.length);
+}
+
 /** The page shows, layer by layer and in total, what @s4/models computes for `architecture`. */
 async function expectCounts(architecture: readonly LayerSpec[]): Promise<void> {
   const layers = analyzeArchitecture(architecture);
@@ -245,6 +258,8 @@ describe('the design-a-network page', () => {
     expect(await text('runs-best')).toContain(
       `Best final test accuracy: #${best} ${best === 1 ? 'my-s4' : 's4'} (${thousands(best === 1 ? designedParams : s4Params)} params)`,
     );
+    // The curves overlaid: one colour per run, each run's test accuracy, test and train loss.
+    await expectChartRuns(['#1 my-s4', '#2 s4']);
     await page
       .getByTestId('design-compare')
       .screenshot({ path: join(artifactsDir, 'design-compare.png') });
@@ -258,6 +273,7 @@ describe('the design-a-network page', () => {
     );
     expect(await rows.count()).toBe(2);
     expect(await cell(1, 'run-params')).toBe(thousands(designedParams));
+    await expectChartRuns(['#1 my-s4', '#2 s4']);
 
     // Removing a run takes its row away; the other one stays, now the best.
     await page.getByTestId('run-1-remove').click();
@@ -265,6 +281,7 @@ describe('the design-a-network page', () => {
     expect(await page.getByTestId('run-1').count()).toBe(0);
     expect(await cell(2, 'run-model')).toBe('s4');
     expect(await text('runs-best')).toContain('#2 s4');
+    await expectChartRuns(['#2 s4']);
     expect(problems).toEqual([]);
   }, 300_000);
 });
