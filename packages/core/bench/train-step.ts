@@ -11,7 +11,7 @@
  * `--profile` prints the per-kernel time of one step (tf.profile), forward and backward apart.
  */
 import { parseArgs } from 'node:util';
-import { initBackend, type Module, SGD, trainStep } from '@s4/core';
+import { initBackend, type Module, normalizePixels, SGD, trainStep } from '@s4/core';
 import { tf } from '@s4/core/tf';
 import { loadMnist } from '@s4/mnist-data';
 import { BENCH_MODELS, type BenchModelName, buildBenchModel } from './models';
@@ -48,14 +48,8 @@ const train = await loadMnist({ split: 'train' });
 // One normalised batch per step, cycling through the first images: real pixels, no data cost.
 function batchAt(step: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const start = (step * batchSize) % (train.count - batchSize);
-  const pixels = new Float32Array(batchSize * 784);
-  const labels = new Int32Array(batchSize);
-  for (let i = 0; i < batchSize; i++) {
-    const offset = (start + i) * 784;
-    for (let p = 0; p < 784; p++)
-      pixels[i * 784 + p] = (train.images[offset + p]! / 255 - 0.1307) / 0.3081;
-    labels[i] = train.labels[start + i]!;
-  }
+  const pixels = normalizePixels(train.images.subarray(start * 784, (start + batchSize) * 784));
+  const labels = Int32Array.from(train.labels.subarray(start, start + batchSize));
   return tf.tidy(() => ({
     x: tf.tensor4d(pixels, [batchSize, 28, 28, 1]),
     y: tf.tensor1d(labels, 'int32'),

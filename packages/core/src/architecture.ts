@@ -86,9 +86,7 @@ function layerSpec(layer: Module, name: string): LayerSpec {
       name,
       inChannels: layer.inChannels,
       outChannels: layer.outChannels,
-      kernelSize: [...layer.kernelSize],
-      stride: [...layer.stride],
-      padding: layer.padding,
+      ...windowSpec(layer),
       bias: layer.bias !== undefined,
     };
   }
@@ -114,9 +112,7 @@ function layerSpec(layer: Module, name: string): LayerSpec {
     return {
       type: layer instanceof MaxPool2d ? 'maxpool2d' : 'avgpool2d',
       name,
-      kernelSize: [...layer.kernelSize],
-      stride: [...layer.stride],
-      padding: layer.padding,
+      ...windowSpec(layer),
       ...functional,
     };
   }
@@ -129,6 +125,15 @@ function layerSpec(layer: Module, name: string): LayerSpec {
     'BAD_ARCHITECTURE',
     `Layer ${layer.label} has no architecture spec; use the built-in layers (${LAYER_TYPES.join(', ')})`,
   );
+}
+
+/** The sliding window of a convolution or a pooling layer, copied so the spec owns its arrays. */
+function windowSpec<P>(layer: {
+  kernelSize: readonly [number, number];
+  stride: readonly [number, number];
+  padding: P;
+}): { kernelSize: [number, number]; stride: [number, number]; padding: P } {
+  return { kernelSize: [...layer.kernelSize], stride: [...layer.stride], padding: layer.padding };
 }
 
 export interface FromArchitectureOptions {

@@ -7,7 +7,12 @@ import {
   sampleAffine,
 } from './augmentation';
 import { checkDataset, type ImageDataset } from './dataset';
-import { MNIST_NORMALIZATION, type Normalization, normalizationTable } from './normalization';
+import {
+  MNIST_NORMALIZATION,
+  type Normalization,
+  normalizationTable,
+  normalizePixel,
+} from './normalization';
 import { STREAM_AUGMENT, STREAM_SHUFFLE } from './seeds';
 
 /**
@@ -51,13 +56,12 @@ export function prepareBatch(
   const labels = new Int32Array(size);
   if (options.augment) {
     const rng = new Rng(options.augmentSeed ?? 0);
-    const mean = normalization.mean;
-    const std = normalization.std;
     for (let b = 0; b < size; b++) {
       const index = indices[b]!;
       const params = sampleAffine(rng, options.augment, rows, cols);
       affineTransformImage(data.images, index * pixels, x, b * pixels, rows, cols, params);
-      for (let i = b * pixels; i < (b + 1) * pixels; i++) x[i] = (x[i]! / 255 - mean) / std;
+      for (let i = b * pixels; i < (b + 1) * pixels; i++)
+        x[i] = normalizePixel(x[i]!, normalization);
       labels[b] = data.labels[index]!;
     }
   } else {

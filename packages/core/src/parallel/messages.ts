@@ -15,30 +15,29 @@ export type ToWorker =
       labelSmoothing: number;
       layout: FlatLayout;
     }
+  | (ShardTask & ShardRequest);
+
+/** What a worker does with its shard: train (gradients) or evaluate (predict). */
+export type ShardTask =
   | {
       type: 'gradients';
-      id: number;
-      /** Parameters then buffers (see flat-state.ts). */
-      state: Float32Array;
-      /** This worker's shard: normalised NHWC images and labels. */
-      x: Float32Array;
-      labels: Int32Array;
-      size: number;
-      rows: number;
-      cols: number;
       /** Dropout generator states for this shard (by dotted name). */
       rng: Record<string, number>;
     }
-  | {
-      type: 'predict';
-      id: number;
-      state: Float32Array;
-      x: Float32Array;
-      labels: Int32Array;
-      size: number;
-      rows: number;
-      cols: number;
-    };
+  | { type: 'predict' };
+
+/** What a training or evaluation request carries: the model's state and one shard of a batch. */
+export interface ShardRequest {
+  id: number;
+  /** Parameters then buffers (see flat-state.ts). */
+  state: Float32Array;
+  /** This worker's shard: normalised NHWC images and labels. */
+  x: Float32Array;
+  labels: Int32Array;
+  size: number;
+  rows: number;
+  cols: number;
+}
 
 /** Worker → main thread. */
 export type FromWorker =

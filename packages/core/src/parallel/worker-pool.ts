@@ -16,7 +16,7 @@ import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import type { BatchPredictions, Stepper } from '../stepper';
 import type { GradientResult } from '../train-step';
-import type { FromWorker, ToWorker } from './messages';
+import type { FromWorker, ShardTask, ToWorker } from './messages';
 import { startNodeWorker } from './node-worker';
 import { shardBatch } from './shards';
 import type { WorkerPort, WorkerPortEvent } from './worker-port';
@@ -196,6 +196,28 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Sends worker k its task on shard k with the model's `state` (a copy each, the last worker the
+   * original), every array in the transfer list; resolves with the replies in shard order.
+   */
+  #requestShards(
+    shards: PreparedBatch[],
+    state: Float32Array,
+    task: (k: number) => ShardTask,
+  ): Promise<FromWorker[]> {
+    return Promise.all(
+      shards.map((shard, k) => {
+        const copy = k === shards.length - 1 ? state : state.slice();
+        const { x, labels, size, rows, cols } = shard;
+        return this.#request(
+          k,
+          { ...task(k), id: this.#nextId++, state: copy, x, labels, size, rows, cols },
+          [copy.buffer as ArrayBuffer, x.buffer as ArrayBuffer, labels.buffer as ArrayBuffer],
+        );
+      }),
+    );
+  }
+
   /** Per-worker Dropout states for this step; advances the model's own states once. */
   #dropoutStates(model: Module, shards: number): Array<Record<string, number>> {
     const base = model.getRngState();
@@ -233,30 +255,10 @@ export class WorkerPool {
     const state = readState(model, this.layout);
     const parameters = state.slice(0, this.layout.parameterSize);
     const rng = this.#dropoutStates(model, shards.length);
-    const replies = await Promise.all(
-      shards.map((shard, k) => {
-        const copy = k === shards.length - 1 ? state : state.slice();
-        return this.#request(
-          k,
-          {
-            type: 'gradients',
-            id: this.#nextId++,
-            state: copy,
-            x: shard.x,
-            labels: shard.labels,
-            size: shard.size,
-            rows: shard.rows,
-            cols: shard.cols,
-            rng: rng[k]!,
-          },
-          [
-            copy.buffer as ArrayBuffer,
-            shard.x.buffer as ArrayBuffer,
-            shard.labels.buffer as ArrayBuffer,
-          ],
-        );
-      }),
-    );
+    const replies = await this.#requestShards(shards, state, (k) => ({
+      type: 'gradients',
+      rng: rng[k]!,
+    }));
     const grads = new Float32Array(this.layout.parameterSize);
     const buffers = new Float32Array(this.layout.stateSize - this.layout.parameterSize);
     let lossSum = 0;
@@ -304,29 +306,7 @@ export class WorkerPool {
   async predict(model: Module, batch: PreparedBatch): Promise<BatchPredictions> {
     const shards = shardBatch(batch, this.size);
     const state = readState(model, this.layout);
-    const replies = await Promise.all(
-      shards.map((shard, k) => {
-        const copy = k === shards.length - 1 ? state : state.slice();
-        return this.#request(
-          k,
-          {
-            type: 'predict',
-            id: this.#nextId++,
-            state: copy,
-            x: shard.x,
-            labels: shard.labels,
-            size: shard.size,
-            rows: shard.rows,
-            cols: shard.cols,
-          },
-          [
-            copy.buffer as ArrayBuffer,
-            shard.x.buffer as ArrayBuffer,
-            shard.labels.buffer as ArrayBuffer,
-          ],
-        );
-      }),
-    );
+    const replies = await this.#requestShards(shards, state, () => ({ type: 'predict' }));
     const losses = new Float32Array(batch.size);
     const predictions = new Int32Array(batch.size);
     let offset = 0;
