@@ -1,6 +1,7 @@
 import { type BackendName, CoreError, initBackend } from '@s4/core';
 import { type LoadedCheckpoint, loadCheckpoint } from '@s4/core/checkpoint';
-import { createModel, loadShippedModel } from '@s4/models';
+import { createModel, loadShippedModel, modelNames } from '@s4/models';
+import { Option } from 'commander';
 import { UsageError } from './errors';
 import { resolveModel } from './model-choice';
 
@@ -8,6 +9,20 @@ export interface ModelChoice {
   model?: string | undefined;
   checkpoint?: string | undefined;
   backend: BackendName;
+}
+
+/** The `--model` and `--checkpoint` options of the commands that run a trained network. */
+export function modelChoiceOptions(): [Option, Option] {
+  return [
+    new Option(
+      '-m, --model <name|file>',
+      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
+    ),
+    new Option(
+      '-c, --checkpoint <dir>',
+      'checkpoint folder (with --model: load it into that architecture)',
+    ),
+  ];
 }
 
 export interface InferenceModel extends LoadedCheckpoint {

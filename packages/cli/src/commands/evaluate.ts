@@ -1,9 +1,8 @@
 import { evaluate } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
-import { modelNames } from '@s4/models';
 import type { Command } from 'commander';
 import { integerAtLeast, oneOf } from '../cli-options';
-import { loadInferenceModel } from '../inference-model';
+import { loadInferenceModel, modelChoiceOptions } from '../inference-model';
 import { percent } from '../percent';
 
 interface EvaluateCommandOptions {
@@ -15,17 +14,12 @@ interface EvaluateCommandOptions {
 }
 
 export function register(program: Command): void {
+  const [model, checkpoint] = modelChoiceOptions();
   program
     .command('evaluate')
     .description('evaluate a model on the MNIST test set (shipped weights or a checkpoint)')
-    .option(
-      '-m, --model <name|file>',
-      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
-    )
-    .option(
-      '-c, --checkpoint <dir>',
-      'checkpoint folder (with --model: load it into that architecture)',
-    )
+    .addOption(model)
+    .addOption(checkpoint)
     .option('--limit <n>', 'only the first N test images', integerAtLeast(1))
     .option(
       '--json',

@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CoreError, toArchitecture, VERSION } from '@s4/core';
-import { modelNames } from '@s4/models';
 import { writeFileAtomic } from '@s4/runtime/node';
 import type { Command } from 'commander';
 import { oneOf } from '../cli-options';
 import { UsageError } from '../errors';
-import { loadInferenceModel } from '../inference-model';
+import { loadInferenceModel, modelChoiceOptions } from '../inference-model';
 
 interface ExportOptions {
   model?: string;
@@ -89,17 +88,12 @@ async function checkCreatable(file: string): Promise<void> {
 }
 
 export function register(program: Command): void {
+  const [model, checkpoint] = modelChoiceOptions();
   program
     .command('export')
     .description('write a model (shipped weights or a checkpoint) as a standard ONNX file')
-    .option(
-      '-m, --model <name|file>',
-      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
-    )
-    .option(
-      '-c, --checkpoint <dir>',
-      'checkpoint folder (with --model: load it into that architecture)',
-    )
+    .addOption(model)
+    .addOption(checkpoint)
     .requiredOption('--format <format>', 'output format: onnx', oneOf(['onnx'] as const))
     .requiredOption('-o, --out <file>', 'the file to write, e.g. model.onnx')
     .option(

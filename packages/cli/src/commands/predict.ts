@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { predict } from '@s4/core';
-import { BlankImageError, modelNames, preprocessDigit } from '@s4/models';
+import { BlankImageError, preprocessDigit } from '@s4/models';
 import type { Command } from 'commander';
 import { PNG } from 'pngjs';
 import { oneOf } from '../cli-options';
 import { UsageError } from '../errors';
-import { loadInferenceModel } from '../inference-model';
+import { loadInferenceModel, modelChoiceOptions } from '../inference-model';
 
 interface PredictOptions {
   model?: string;
@@ -67,15 +67,13 @@ async function readDigit(file: string): Promise<Uint8Array> {
 }
 
 export function register(program: Command): void {
+  const [model, checkpoint] = modelChoiceOptions();
   program
     .command('predict')
     .description('read handwritten digits from PNG files (centred like MNIST first)')
     .argument('<files...>', 'PNG images of single digits')
-    .option(
-      '-m, --model <name|file>',
-      `zoo model with shipped weights (${modelNames().join(', ')}; default s4), or a model file with --checkpoint`,
-    )
-    .option('-c, --checkpoint <dir>', 'checkpoint folder')
+    .addOption(model)
+    .addOption(checkpoint)
     .option('--json', 'print one JSON object per file')
     .option('--backend <name>', 'wasm or cpu', oneOf(['wasm', 'cpu'] as const), 'wasm')
     .action(async (files: string[], options: PredictOptions) => {
