@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../scripts/paths';
@@ -11,6 +11,37 @@ import {
   openSite,
   type Site,
 } from './support/site';
+
+/**
+ * Every import path of the published packages, as their package.json `exports` list them (code
+ * only: not package.json or a JSON schema), with the reference page it should have and its source.
+ */
+function publishedEntries(): Array<{ name: string; path: string; source: string }> {
+  const packagesDir = join(repoRoot, 'packages');
+  return readdirSync(packagesDir).flatMap((dir) => {
+    const manifestPath = join(packagesDir, dir, 'package.json');
+    if (!existsSync(manifestPath)) return [];
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      name: string;
+      private?: boolean;
+      exports: Record<string, { '@s4/source'?: string | { default: string } } | string>;
+    };
+    if (manifest.private) return [];
+    return Object.entries(manifest.exports).flatMap(([subpath, target]) => {
+      const source = typeof target === 'string' ? undefined : target['@s4/source'];
+      const file = typeof source === 'object' ? source.default : source;
+      if (file === undefined || !file.endsWith('.ts')) return [];
+      const sub = subpath.slice(2);
+      return [
+        {
+          name: sub === '' ? manifest.name : `${manifest.name}/${sub}`,
+          path: `/reference/api/${dir}/${sub === '' ? '' : `${sub}/`}`,
+          source: join(packagesDir, dir, file),
+        },
+      ];
+    });
+  });
+}
 
 let site: Site;
 beforeAll(async () => {
@@ -49,6 +80,41 @@ describe('the built site', () => {
     }
   });
 
+  it('has a reference page for every entry of every published package, with each of its names', async () => {
+    const pages = await builtPages();
+    const entries = publishedEntries();
+    expect(entries.map((e) => e.name)).toEqual(
+      expect.arrayContaining([
+        '@s4/core',
+        '@s4/core/checkpoint',
+        '@s4/core/parallel',
+        '@s4/core/tf',
+        '@s4/core/onnx',
+        '@s4/runtime/node',
+        '@s4/mnist-data',
+      ]),
+    );
+    const missing: string[] = [];
+    for (const entry of entries) {
+      if (!pages.includes(entry.path)) {
+        missing.push(`${entry.name}: no page ${entry.path}`);
+        continue;
+      }
+      const html = readFileSync(join(distDir, entry.path, 'index.html'), 'utf8');
+      const title = /<h1[^>]*>(.*?)<\/h1>/s.exec(html)?.[1] ?? '';
+      if (!title.includes(entry.name)) missing.push(`${entry.name}: its page is titled ${title}`);
+      // Every value it exports has its page in the entry's folder (tfjs's own `tf` namespace
+      // is documented by TensorFlow.js).
+      const names = Object.keys(await import(entry.source)).filter((name) => name !== 'tf');
+      for (const name of names) {
+        const own = new RegExp(`^${entry.path}[a-z-]+/${name}$`);
+        if (!pages.some((path) => own.test(path)))
+          missing.push(`${entry.name}: no page for ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('loads every page without console errors, exceptions or failed requests', async () => {
     const pages = await builtPages();
     // ~150 API pages: loading each in full takes minutes, so they are visited the way readers
@@ -82,10 +148,11 @@ describe('the built site', () => {
         link.click();
         link.remove();
       }, path);
-      // Package index pages are titled with the package name, the others with the symbol.
+      // Entry pages are titled with what users import (`@s4/core/checkpoint` at
+      // /reference/api/core/checkpoint/), the others with the symbol.
       await page.waitForFunction(
         (expected) => document.querySelector('.vp-doc h1')?.textContent?.includes(expected),
-        path.endsWith('/') ? `@s4/${name}` : name,
+        path.endsWith('/') ? `@s4/${path.slice('/reference/api/'.length, -1)}` : name,
         { timeout: 10_000 },
       );
       await check(path);
