@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { normalizePixels } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../scripts/paths';
@@ -147,9 +148,7 @@ async function layersImagesPerSec(
 }
 
 const train = await loadMnist({ split: 'train' });
-const images = new Float32Array(layersImages * 784);
-for (let i = 0; i < images.length; i++)
-  images[i] = ((train.images[i] ?? 0) / 255 - 0.1307) / 0.3081;
+const images = normalizePixels(train.images.subarray(0, layersImages * 784));
 const labels = train.labels.slice(0, layersImages);
 
 const site = await openSite();
