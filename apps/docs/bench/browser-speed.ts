@@ -14,13 +14,14 @@
  * names from the page's own WEBGL_debug_renderer_info. On a machine with a GPU, webgl differs.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizePixels } from '@s4/core';
 import { loadMnist } from '@s4/mnist-data';
+import { writeFileAtomic } from '@s4/runtime/node';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../scripts/paths';
 import { openSite } from '../test/support/site';
@@ -217,8 +218,7 @@ const next =
       section +
       previous.slice(previous.indexOf(END) + END.length)
     : `${previous.trimEnd()}\n\n${section}\n`;
-writeFileSync(`${out}.tmp`, next);
-renameSync(`${out}.tmp`, out);
+await writeFileAtomic(out, next);
 // Aligned as the repository's formatter (checked in CI) wants its tables.
 spawnSync('pnpm', ['exec', 'biome', 'format', '--write', out], { cwd: repoRoot, stdio: 'ignore' });
 console.log(section);
