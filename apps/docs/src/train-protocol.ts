@@ -1,3 +1,4 @@
+import type { BatchEndEvent, EpochSummary } from '@s4/core';
 import type { ModelFile } from '@s4/models';
 
 /** Messages between the training demos and their Web Worker (structured-clone friendly). */
@@ -38,27 +39,9 @@ export type TrainMessage =
       workers: number;
       totalSteps: number;
     }
-  | {
-      type: 'batch';
-      epoch: number;
-      epochs: number;
-      batch: number;
-      batches: number;
-      step: number;
-      loss: number;
-      accuracy: number;
-      lr: number;
-      imagesPerSec: number;
-    }
-  | {
-      type: 'epoch';
-      epoch: number;
-      trainLoss: number;
-      trainAccuracy: number;
-      testLoss?: number;
-      testAccuracy?: number;
-      seconds: number;
-    }
+  // fit's own event fields, so a field added there reaches the page without a copy here.
+  | ({ type: 'batch' } & Omit<BatchEndEvent, 'type'>)
+  | ({ type: 'epoch' } & EpochSummary)
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'done'; status: 'completed' | 'aborted'; steps: number }

@@ -108,33 +108,17 @@ async function train(request: TrainRequest): Promise<void> {
       async onEvent(event) {
         if (event.type === 'batchEnd') {
           steps = event.step;
-          post({
-            type: 'batch',
-            epoch: event.epoch,
-            epochs: event.epochs,
-            batch: event.batch,
-            batches: event.batches,
-            step: event.step,
-            loss: event.loss,
-            accuracy: event.accuracy,
-            lr: event.lr,
-            imagesPerSec: event.imagesPerSec,
-          });
+          const { type: _, ...progress } = event;
+          post({ type: 'batch', ...progress });
           // Pausing holds fit between two batches until the page resumes (or stops) it.
           if (paused !== undefined) {
             post({ type: 'paused' });
             await paused.promise;
           }
         } else if (event.type === 'epochEnd') {
-          post({
-            type: 'epoch',
-            epoch: event.epoch,
-            trainLoss: event.trainLoss,
-            trainAccuracy: event.trainAccuracy,
-            ...(event.testLoss === undefined ? {} : { testLoss: event.testLoss }),
-            ...(event.testAccuracy === undefined ? {} : { testAccuracy: event.testAccuracy }),
-            seconds: event.seconds,
-          });
+          // The summary without the full test evaluation (confusion matrix, misclassified images).
+          const { type: _, test: __, ...summary } = event;
+          post({ type: 'epoch', ...summary });
         }
       },
     });

@@ -20,6 +20,9 @@ const epoch = (n: number, testAccuracy: number | undefined, elapsedSeconds = 10 
     trainAccuracy: 0.5,
     ...(testAccuracy === undefined ? {} : { testLoss: 0.5 / n, testAccuracy }),
     seconds: 9,
+    trainSeconds: 8,
+    trainImagesPerSec: 160,
+    lr: 0.01,
     elapsedSeconds,
   }) satisfies TrainingEpoch;
 
