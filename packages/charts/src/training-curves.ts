@@ -28,6 +28,17 @@ function accuracyAxis(accuracy: CurvesOptions['accuracy'], title: string) {
   return accuracy === 'percent' ? { title: `${title} (%)` } : { title, format: '.1%' as const };
 }
 
+/** What every builder passes through from its options: title, layout and panel size. */
+function frame(options: Omit<CurvesOptions, 'accuracy'>) {
+  return {
+    kind: 'line' as const,
+    title: options.title,
+    layout: options.layout,
+    panelWidth: options.panelWidth,
+    panelHeight: options.panelHeight,
+  };
+}
+
 const points = (
   history: readonly EpochPoint[],
   value: (e: EpochPoint) => number | undefined,
@@ -55,11 +66,7 @@ export function trainingCurvesChart(
     markers: true,
   });
   return {
-    kind: 'line',
-    title: options.title,
-    layout: options.layout,
-    panelWidth: options.panelWidth,
-    panelHeight: options.panelHeight,
+    ...frame(options),
     panels: [
       {
         x: { title: 'epoch', integer: true },
@@ -107,11 +114,7 @@ export function overlaidCurvesChart(
     { label: 'test', color: '#888' },
   ];
   return {
-    kind: 'line',
-    title: options.title,
-    layout: options.layout,
-    panelWidth: options.panelWidth,
-    panelHeight: options.panelHeight,
+    ...frame(options),
     legend,
     panels: [
       {
@@ -150,11 +153,7 @@ export function stepCurvesChart(
     { label: STEP_SERIES[1], points: test, color: TEST_COLOR, markers: true },
   ];
   return {
-    kind: 'line',
-    title: options.title,
-    layout: options.layout,
-    panelWidth: options.panelWidth,
-    panelHeight: options.panelHeight,
+    ...frame(options),
     panels: [
       {
         title: 'Loss',
