@@ -1,3 +1,12 @@
+import {
+  type EpochSummary,
+  emptyTotals,
+  type Progress,
+  resumeProgress,
+  startProgress,
+  type TrainingState,
+  trainingState,
+} from './checkpoint/training-state';
 import type { AugmentOptions } from './data/augmentation';
 import { type PreparedBatch, TrainingBatches } from './data/batches';
 import { checkDataset, type ImageDataset } from './data/dataset';
@@ -11,15 +20,6 @@ import { WorkerPool, type WorkerPoolOptions } from './parallel/worker-pool';
 import type { Scheduler } from './schedulers/scheduler';
 import { localStepper, type Stepper, type StepResult } from './stepper';
 import { lossKindFor } from './train-step';
-import {
-  type EpochSummary,
-  emptyTotals,
-  type Progress,
-  resumeProgress,
-  startProgress,
-  type TrainingState,
-  trainingState,
-} from './training-state';
 import { yieldToEventLoop } from './yield';
 
 /** Emitted after every optimizer step. Epochs and batches count from 1, for people. */

@@ -6,6 +6,7 @@ export type { FromArchitectureOptions, LayerSpec, LayerType } from './architectu
 export { fromArchitecture, LAYER_TYPES, MAX_PARAMETERS, toArchitecture } from './architecture';
 export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
 export { initBackend } from './backend';
+export type { EpochSummary } from './checkpoint/training-state';
 export type { AugmentOptions } from './data/augmentation';
 export type { PreparedBatch } from './data/batches';
 export type { ImageDataset } from './data/dataset';
@@ -68,5 +69,4 @@ export { StepLR } from './schedulers/step-lr';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary';
 export { summary } from './summary';
 export { trainStep } from './train-step';
-export type { EpochSummary } from './training-state';
 export { VERSION } from './version';

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import type { MnistData } from '@s4/mnist-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
+import {
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+  type TrainingState,
+} from '../src/checkpoint/training-state';
 import { TrainingBatches } from '../src/data/batches';
 import { sliceDataset } from '../src/data/dataset';
 import { CoreError } from '../src/errors';
@@ -12,11 +17,6 @@ import { Adam } from '../src/optim/adam';
 import { SGD } from '../src/optim/sgd';
 import { OneCycleLR } from '../src/schedulers/one-cycle';
 import { ReduceLROnPlateau } from '../src/schedulers/reduce-lr-on-plateau';
-import {
-  loadTrainingCheckpoint,
-  saveTrainingCheckpoint,
-  type TrainingState,
-} from '../src/training-state';
 import { loadSubset } from './mnist';
 import { plainNet, tinyNet, weightBytes } from './train-helpers';
 

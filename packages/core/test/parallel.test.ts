@@ -7,6 +7,7 @@ import type { MnistData } from '@s4/mnist-data';
 import { Rng } from '@s4/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../src/backend';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../src/checkpoint/training-state';
 import { CoreError } from '../src/errors';
 import { type FitEvent, type FitOptions, fit } from '../src/fit';
 import { Conv2d } from '../src/nn/conv2d';
@@ -18,7 +19,6 @@ import { ReLU } from '../src/nn/relu';
 import { Sequential } from '../src/nn/sequential';
 import { SGD } from '../src/optim/sgd';
 import { defaultWorkerUrl } from '../src/parallel/worker-pool';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../src/training-state';
 import { loadSubset } from './mnist';
 import { tinyNet, weightBytes } from './train-helpers';
 

@@ -1,12 +1,6 @@
 // `@s4/core/checkpoint`: a network's checkpoint folder (model.json + weights.bin), and the
 // training state `fit` resumes from.
 
-export type { LoadedTrainingCheckpoint, TrainingState } from '../training-state';
-export {
-  loadTrainingCheckpoint,
-  saveTrainingCheckpoint,
-  TRAINING_STATE_VERSION,
-} from '../training-state';
 export type { ReplaceFolderStep } from './atomic-folder';
 export type {
   CheckpointContent,
@@ -26,3 +20,9 @@ export {
   saveCheckpoint,
   WEIGHTS_BIN,
 } from './checkpoint';
+export type { LoadedTrainingCheckpoint, TrainingState } from './training-state';
+export {
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+  TRAINING_STATE_VERSION,
+} from './training-state';

@@ -1,16 +1,16 @@
-import type { tf } from './backend';
+import type { tf } from '../backend';
+import { MNIST_NORMALIZATION, type Normalization } from '../data/normalization';
+import { CoreError } from '../errors';
+import type { Module } from '../nn/module';
+import type { Hyperparams, Optimizer, OptimizerState } from '../optim/optimizer';
+import type { Scheduler, SchedulerState } from '../schedulers/scheduler';
 import {
   type CheckpointContent,
   type DecodeOptions,
   type LoadedCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
-} from './checkpoint/checkpoint';
-import { MNIST_NORMALIZATION, type Normalization } from './data/normalization';
-import { CoreError } from './errors';
-import type { Module } from './nn/module';
-import type { Hyperparams, Optimizer, OptimizerState } from './optim/optimizer';
-import type { Scheduler, SchedulerState } from './schedulers/scheduler';
+} from './checkpoint';
 
 /** Version of the `training` object in model.json, bumped on incompatible changes. */
 export const TRAINING_STATE_VERSION = 1;
