@@ -135,19 +135,23 @@ def rotate(x, max_deg, gen):
     return F.grid_sample(x - background, grid, align_corners=False) + background
 
 
-def evaluate(model, x, y):
+def evaluate(model, x, y, batch_size=1000):
     model.eval()
     loss, correct = 0.0, 0
     with torch.no_grad():
-        for i in range(0, len(x), 1000):
-            out = model(x[i : i + 1000])
-            loss += F.nll_loss(out, y[i : i + 1000], reduction="sum").item()
-            correct += (out.argmax(1) == y[i : i + 1000]).sum().item()
+        for i in range(0, len(x), batch_size):
+            out = model(x[i : i + batch_size])
+            loss += F.nll_loss(out, y[i : i + batch_size], reduction="sum").item()
+            correct += (out.argmax(1) == y[i : i + batch_size]).sum().item()
     return loss / len(x), correct
 
 
 INFER_BATCH_SIZES = (128, 256, 1000)
 FORMATS = {"nchw": torch.contiguous_format, "channels_last": torch.channels_last}
+# Each model's faster training layout on this kind of CPU, as `pnpm bench` measures it
+# (BENCHMARKS.md, "Every PyTorch variant"): the speedrun's PyTorch side trains in it.
+FASTEST_TRAIN_FORMAT = {"s4": "nchw", "seed-arch1": "channels_last",
+                        "seed-arch2": "channels_last", "s4-fast": "channels_last"}
 
 
 def bench_variant(args, x, y, xt, fmt, threads):
@@ -275,11 +279,12 @@ def cmd_train(args):
 
 
 def cmd_speedrun(args):
-    """A zoo recipe the way bench/speedrun.mjs runs it (default s4-fast: 4 epochs of OneCycle SGD
-    to 0.2 at batch 128, no augmentation): each seed from scratch, data load included, the test
+    """A zoo recipe the way bench/speedrun.mjs runs it (bench/speedrun.mjs passes the zoo model's
+    epochs, batch size, peak lr, OneCycle shape and rotation): each seed from scratch, data load included, the test
     set evaluated once at the end; per-seed final accuracy and in-process seconds, then
     mean +- std and min. --limit/--test-limit train/evaluate on a slice (smoke runs only)."""
     torch.set_num_threads(args.threads)
+    memory_format_name = args.memory_format or FASTEST_TRAIN_FORMAT[args.model]
     results = []
     for seed in [int(s) for s in args.seeds.split(",")]:
         start = time.perf_counter()
@@ -289,12 +294,15 @@ def cmd_speedrun(args):
         xt, yt = load("test")
         x, y = x[: args.limit], y[: args.limit]
         xt, yt = xt[: args.test_limit], yt[: args.test_limit]
-        model = MODELS[args.model]()
+        memory_format = FORMATS[memory_format_name]
+        model = MODELS[args.model]().to(memory_format=memory_format)
         steps_per_epoch = math.ceil(len(x) / args.batch_size)
-        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True)
+        opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True,
+                              foreach=True)
         sched = torch.optim.lr_scheduler.OneCycleLR(
             opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
-            pct_start=0.2, div_factor=10.0, final_div_factor=100.0)
+            pct_start=args.pct_start, div_factor=args.div_factor,
+            final_div_factor=args.final_div_factor)
         for _ in range(args.epochs):
             model.train()
             perm = torch.randperm(len(x), generator=gen)
@@ -303,14 +311,16 @@ def cmd_speedrun(args):
                 xb = x[idx]
                 if args.rotate > 0:
                     xb = rotate(xb, args.rotate, gen)
-                opt.zero_grad()
+                xb = xb.contiguous(memory_format=memory_format)
+                opt.zero_grad(set_to_none=True)
                 train_loss(model(xb), y[idx], args.label_smoothing).backward()
                 opt.step()
                 sched.step()
-        _, correct = evaluate(model, xt, yt)
+        _, correct = evaluate(model, xt.contiguous(memory_format=memory_format), yt,
+                              batch_size=256)
         seconds = time.perf_counter() - start
         results.append({"seed": seed, "accuracy": 100 * correct / len(xt), "correct": correct,
-                        "total": len(xt), "seconds": seconds})
+                        "total": len(xt), "seconds": seconds, "memoryFormat": memory_format_name})
         print(json.dumps({"model": args.model, **results[-1]}), flush=True)
     acc = [r["accuracy"] for r in results]
     mean = sum(acc) / len(acc)
@@ -351,9 +361,14 @@ def main():
     sr.add_argument("--epochs", type=int, default=4)
     sr.add_argument("--batch-size", type=int, default=128)
     sr.add_argument("--lr", type=float, default=0.2)
+    sr.add_argument("--pct-start", type=float, default=0.2)
+    sr.add_argument("--div-factor", type=float, default=10.0)
+    sr.add_argument("--final-div-factor", type=float, default=100.0)
     sr.add_argument("--rotate", type=float, default=0.0)
     sr.add_argument("--label-smoothing", type=float, default=0.0)
     sr.add_argument("--threads", type=int, default=2)
+    sr.add_argument("--memory-format", choices=list(FORMATS), default=None,
+                    help="training layout (default: the model's faster one, FASTEST_TRAIN_FORMAT)")
     sr.add_argument("--limit", type=int, default=None)
     sr.add_argument("--test-limit", type=int, default=None)
     args = p.parse_args()

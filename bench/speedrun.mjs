@@ -11,7 +11,7 @@
 //   pnpm speedrun                                   s4-fast, seeds 1-5, S4 and PyTorch
 //   pnpm speedrun -- --seeds 1,2 --model s4         any zoo model (PyTorch knows the same names)
 //   pnpm speedrun -- --no-torch                     S4 only
-//   pnpm speedrun -- --seeds 1 --limit 512 --test-limit 200 --results-dir /tmp/sr
+//   pnpm speedrun -- --seeds 1 --limit 1920 --test-limit 200 --results-dir smoke-results
 //                                                   a smoke run on a slice (BENCHMARKS.md untouched)
 //
 // Per seed, S4's final accuracy is that of `s4 train --model <model> --seed <n>` (same seeds, same
@@ -189,9 +189,12 @@ async function runS4(seed) {
 async function runTorch(torch, recipe, seed) {
   const args = [TORCH_SCRIPT, 'speedrun', '--model', values.model, '--seeds', String(seed)];
   // The zoo recipe's numbers; the script has the rest of it (SGD with Nesterov momentum 0.9,
-  // OneCycle with pct 0.2 and div 10/100), which every zoo recipe shares.
+  // momentum cycled by OneCycle), which every zoo recipe shares.
+  const { scheduler } = recipe;
   args.push('--epochs', String(recipe.epochs), '--batch-size', String(recipe.batchSize));
   args.push('--lr', String(recipe.optimizer.lr), '--rotate', String(recipe.augment.rotate));
+  args.push('--pct-start', String(scheduler.pctStart), '--div-factor', String(scheduler.divFactor));
+  args.push('--final-div-factor', String(scheduler.finalDivFactor));
   args.push('--threads', String(threads));
   if (limit !== undefined) args.push('--limit', String(limit));
   if (testLimit !== undefined) args.push('--test-limit', String(testLimit));
@@ -342,7 +345,7 @@ function markdownTable(summary, resultFile) {
     ...(pytorch
       ? [
           '',
-          `PyTorch ${pytorch.version}, ${pytorch.threads} threads: ${sum(pytorch.accuracy, pytorch.wallSeconds)}.`,
+          `PyTorch ${pytorch.version}, ${pytorch.threads} threads, ${pytorch.runs[0]?.memoryFormat ?? 'nchw'} memory format (the model's faster one in \`pnpm bench\`): ${sum(pytorch.accuracy, pytorch.wallSeconds)}.`,
         ]
       : []),
     '',

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { docsRoot } from './paths';
 import { writeApiReference } from './steps/api-reference';
-import { writeBenchmarksPage } from './steps/benchmarks';
+import { writeBenchmarksPage, writeSpeedrunSnippet } from './steps/benchmarks';
 import { writeChangelogPage } from './steps/changelog';
 import { writeCliReference } from './steps/cli-reference';
 import { copyMnistFiles } from './steps/mnist-files';
@@ -25,6 +25,7 @@ const steps: Array<[string, () => Promise<string>]> = [
   ['CLI reference', writeCliReference],
   ['API reference', writeApiReference],
   ['benchmarks', writeBenchmarksPage],
+  ['speedrun table', writeSpeedrunSnippet],
   ['changelog', writeChangelogPage],
 ];
 

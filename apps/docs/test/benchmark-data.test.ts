@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../scripts/paths';
-import { trainingSpeedData, withSpeedChart } from '../scripts/steps/benchmarks';
+import { speedrunSection, trainingSpeedData, withSpeedChart } from '../scripts/steps/benchmarks';
 import { speedDataFromBench, trainingSpeedSpec } from '../src/benchmark-charts';
 
 /** BENCHMARKS.md's first table whose header has `column`, as rows of named cells. */
@@ -96,5 +96,27 @@ describe('withSpeedChart', () => {
     expect(withSpeedChart('## Speed\n\n| a |\n| - |\n| 1 |\n\nafter')).toBe(
       '## Speed\n\n| a |\n| - |\n| 1 |\n\n<TrainingSpeedChart />\n\nafter',
     );
+  });
+});
+
+describe("speedrunSection (the model zoo page's speedrun table)", () => {
+  it("is BENCHMARKS.md's speedrun result: its command and one row per seed", () => {
+    const section = speedrunSection(readFileSync(join(repoRoot, 'BENCHMARKS.md'), 'utf8'));
+    if (section === undefined) throw new Error('BENCHMARKS.md has no speedrun markers');
+    const command = section.match(/`pnpm speedrun -- [^`]*--seeds ([\d,]+)[^`]*`/);
+    expect(command, section).not.toBeNull();
+    const seeds = command![1]!.split(',');
+    const rows = tableWith(section, 'S4 final test accuracy');
+    expect(rows.map((row) => row.seed)).toEqual(seeds);
+    expect(section).not.toContain('speedrun:end');
+  });
+
+  it('is undefined without the markers, and takes only what is between them', () => {
+    expect(speedrunSection('# Benchmarks\n\n| a |\n')).toBeUndefined();
+    expect(
+      speedrunSection(
+        'before\n<!-- speedrun:start (x) -->\n\n| a |\n\n<!-- speedrun:end -->\nafter',
+      ),
+    ).toBe('| a |');
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkConstraints, paramCount, ZOO } from '@s4/models';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../scripts/paths';
 import { artifactsDir, collectProblems, distDir, openSite, type Site } from './support/site';
 
 let site: Site;
@@ -73,5 +74,15 @@ describe('the model zoo page', () => {
         .screenshot({ path: join(artifactsDir, `zoo-${model.name}.png`) });
     }
     expect(problems).toEqual([]);
+  });
+
+  it("shows the speedrun's last result, one table row per seed, as BENCHMARKS.md has it", async () => {
+    const benchmarks = await readFile(join(repoRoot, 'BENCHMARKS.md'), 'utf8');
+    const seeds = benchmarks.match(/`pnpm speedrun -- [^`]*--seeds ([\d,]+)/)?.[1]?.split(',');
+    expect(seeds?.length).toBeGreaterThan(0);
+    const table = page.locator('table', { hasText: 'S4 final test accuracy' });
+    await expect(table.count()).resolves.toBe(1);
+    const firstCells = await table.locator('tbody tr td:first-child').allTextContents();
+    expect(firstCells.map((cell) => cell.trim())).toEqual(seeds);
   });
 });

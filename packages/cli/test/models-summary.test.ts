@@ -28,7 +28,7 @@ describe('s4 models', () => {
     expect(models[1]?.constraints.find((c) => c.id === 'one-fc')?.passed).toBe(false);
     const fast = models.find((m) => m.name === 's4-fast');
     expect(fast?.constraints.every((c) => c.passed)).toBe(true);
-    expect(fast?.recipe).toMatchObject({ epochs: 4, batchSize: 128 });
+    expect(fast?.recipe).toMatchObject({ epochs: 4, batchSize: 96 });
   });
 
   test('the text listing shows the checklist with marks', () => {

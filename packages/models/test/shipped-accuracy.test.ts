@@ -4,7 +4,7 @@ import { evaluate, initBackend } from '@s4/core';
 import { loadCheckpoint } from '@s4/core/checkpoint';
 import { loadMnist } from '@s4/mnist-data';
 import { describe, expect, it } from 'vitest';
-import { loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';
+import { getZooModel, loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';
 
 /**
  * What a run logged and what evaluating its checkpoint here gives may differ by an image or
@@ -103,11 +103,32 @@ describe('the s4-fast recipe over 5 seeds (the committed `s4 train --seeds 1,2,3
   it("sums up its seeds' final accuracies (the table in BENCHMARKS.md)", () => {
     expect(summary.seeds).toEqual([1, 2, 3, 4, 5]);
     const finals: number[] = summary.runs.map((r: { finalAccuracy: number }) => r.finalAccuracy);
-    expect(finals.map((f) => f.toFixed(2))).toEqual(['99.42', '99.38', '99.39', '99.29', '99.39']);
+    expect(finals.map((f) => f.toFixed(2))).toEqual(['99.45', '99.43', '99.41', '99.42', '99.44']);
     const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
     expect(summary.finalAccuracy.mean).toBeCloseTo(mean, 9);
-    expect(mean.toFixed(2)).toBe('99.37');
+    expect(mean.toFixed(2)).toBe('99.43');
   });
+
+  it.each([1, 2, 3, 4, 5])(
+    "seed %i: was trained by the zoo's s4-fast recipe, as its log's header records",
+    (seed) => {
+      const log = readFileSync(fileURLToPath(new URL(`seed-${seed}/train.log`, folder)), 'utf8');
+      const header = JSON.parse(log.split('\n')[0].replace(/^# \S+ s4 train /, ''));
+      const { recipe } = getZooModel('s4-fast');
+      expect(header.model).toBe('s4-fast');
+      expect(header.seed).toBe(seed);
+      expect(header.epochs).toBe(recipe.epochs);
+      expect(header.batchSize).toBe(recipe.batchSize);
+      expect(header.optimizer).toMatchObject({
+        name: recipe.optimizer.name,
+        lr: recipe.optimizer.lr,
+        momentum: recipe.optimizer.momentum,
+        nesterov: recipe.optimizer.nesterov,
+      });
+      expect(header.scheduler).toEqual(recipe.scheduler);
+      expect(header.augment).toEqual(recipe.augment);
+    },
+  );
 
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the final checkpoint (4 epochs) scores on the 10,000 test images what its run logged',

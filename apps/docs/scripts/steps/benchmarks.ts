@@ -46,6 +46,36 @@ export async function writeBenchmarksPage(): Promise<string> {
     : `BENCHMARKS.md → .generated/benchmarks.md, chart from ${SPEED_JSON}`;
 }
 
+const SPEEDRUN_START = '<!-- speedrun:start';
+const SPEEDRUN_END = '<!-- speedrun:end -->';
+
+/**
+ * The speedrun's result as `pnpm speedrun` last wrote it into BENCHMARKS.md (between its
+ * markers): the command, the machine, one row per seed, the means. Undefined without markers.
+ */
+export function speedrunSection(markdown: string): string | undefined {
+  const start = markdown.indexOf(SPEEDRUN_START);
+  const end = start === -1 ? -1 : markdown.indexOf(SPEEDRUN_END, start);
+  if (end === -1) return undefined;
+  return markdown.slice(markdown.indexOf('\n', start) + 1, end).trim();
+}
+
+/** The model zoo page shows the speedrun table from the same file as the benchmarks page. */
+export async function writeSpeedrunSnippet(): Promise<string> {
+  const source = join(repoRoot, 'BENCHMARKS.md');
+  const target = join(generatedDir, 'speedrun.md');
+  const section = existsSync(source) ? speedrunSection(await readFile(source, 'utf8')) : undefined;
+  if (section === undefined) {
+    await writeFileAtomic(
+      target,
+      '::: info No speedrun yet\n`pnpm speedrun` writes its table into `BENCHMARKS.md`; it shows here once it has run.\n:::\n',
+    );
+    return 'no speedrun table in BENCHMARKS.md: placeholder';
+  }
+  await writeFileAtomic(target, `${rebaseRelativeLinks(section)}\n`);
+  return 'BENCHMARKS.md speedrun table → .generated/speedrun.md';
+}
+
 const SPEED_CHART = '<TrainingSpeedChart />';
 
 /**
