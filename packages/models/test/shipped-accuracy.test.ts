@@ -4,7 +4,15 @@ import { evaluate, initBackend } from '@s4/core';
 import { loadCheckpoint } from '@s4/core/checkpoint';
 import { loadMnist } from '@s4/mnist-data';
 import { describe, expect, it } from 'vitest';
-import { getZooModel, loadShippedModel, shippedRun, shippedWeightsUrl } from '../src/index';
+import {
+  getZooModel,
+  loadShippedModel,
+  meetsAllConstraints,
+  paramCount,
+  parseModelFile,
+  shippedRun,
+  shippedWeightsUrl,
+} from '../src/index';
 
 /**
  * What a run logged and what evaluating its checkpoint here gives may differ by an image or
@@ -113,7 +121,7 @@ describe('the s4-fast recipe over 5 seeds (the committed `s4 train --seeds 1,2,3
     "seed %i: was trained by the zoo's s4-fast recipe, as its log's header records",
     (seed) => {
       const log = readFileSync(fileURLToPath(new URL(`seed-${seed}/train.log`, folder)), 'utf8');
-      const header = JSON.parse(log.split('\n')[0].replace(/^# \S+ s4 train /, ''));
+      const header = JSON.parse((log.split('\n')[0] ?? '').replace(/^# \S+ s4 train /, ''));
       const { recipe } = getZooModel('s4-fast');
       expect(header.model).toBe('s4-fast');
       expect(header.seed).toBe(seed);
@@ -144,6 +152,54 @@ describe('the s4-fast recipe over 5 seeds (the committed `s4 train --seeds 1,2,3
       try {
         loaded.model.eval();
         expect(loaded.model.numParameters()).toBe(18_938);
+        const test = await loadMnist({ split: 'test', download: false });
+        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+        expect(result.total).toBe(10_000);
+        expect(Math.abs(result.correct - metrics.at(-1).testCorrect)).toBeLessThanOrEqual(
+          SAME_RUN_IMAGES,
+        );
+      } finally {
+        loaded.model.dispose();
+        for (const t of loaded.extraTensors.values()) t.dispose();
+      }
+    },
+  );
+});
+
+describe('the under-5,000-parameter model over 5 seeds (bench/small-model/s4-small.json)', () => {
+  const modelFile = new URL('../../../bench/small-model/s4-small.json', import.meta.url);
+  const folder = new URL('../weights-runs/s4-small-seeds/', import.meta.url);
+  const model = parseModelFile(readFileSync(fileURLToPath(modelFile), 'utf8'));
+  const summary = JSON.parse(readFileSync(fileURLToPath(new URL('seeds.json', folder)), 'utf8'));
+
+  it('has fewer than 5,000 parameters, meets every constraint and trains ≤ 20 epochs', () => {
+    expect(paramCount(model.architecture)).toBe(4822);
+    expect(meetsAllConstraints(model.architecture)).toBe(true);
+    expect(model.recipe.epochs).toBeLessThanOrEqual(20);
+  });
+
+  it('averages at least 99.40% final test accuracy over its committed seeds 1-5', () => {
+    expect(summary.seeds).toEqual([1, 2, 3, 4, 5]);
+    const finals: number[] = summary.runs.map((r: { finalAccuracy: number }) => r.finalAccuracy);
+    const mean = finals.reduce((a, b) => a + b, 0) / finals.length;
+    expect(summary.finalAccuracy.mean).toBeCloseTo(mean, 9);
+    expect(mean).toBeGreaterThanOrEqual(99.4);
+  });
+
+  it.each([1, 2, 3, 4, 5])(
+    'seed %i: its final checkpoint (epoch 20) scores on the 10,000 test images what its run logged',
+    async (seed) => {
+      await initBackend({ backend: 'wasm' });
+      const run = new URL(`seed-${seed}/`, folder);
+      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', run)), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(metrics).toHaveLength(model.recipe.epochs);
+      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', run)));
+      try {
+        loaded.model.eval();
+        expect(loaded.model.numParameters()).toBe(4822);
         const test = await loadMnist({ split: 'test', download: false });
         const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
         expect(result.total).toBe(10_000);
