@@ -21,6 +21,42 @@ import {
  */
 const SAME_RUN_IMAGES = 2;
 
+/** A committed run's per-epoch metrics (metrics.jsonl in its folder). */
+function runMetrics(run: URL): Array<{ testCorrect: number }> {
+  return readFileSync(fileURLToPath(new URL('metrics.jsonl', run)), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+/**
+ * Evaluates a committed run's final checkpoint (last/) on the 10,000 test images and checks that
+ * it has `epochs` logged epochs, `parameters` parameters, and scores what its run logged.
+ */
+async function expectFinalCheckpointAsLogged(
+  run: URL,
+  { epochs, parameters }: { epochs: number; parameters: number },
+): Promise<{ accuracy: number }> {
+  await initBackend({ backend: 'wasm' });
+  const metrics = runMetrics(run);
+  expect(metrics).toHaveLength(epochs);
+  const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', run)));
+  try {
+    loaded.model.eval();
+    expect(loaded.model.numParameters()).toBe(parameters);
+    const test = await loadMnist({ split: 'test', download: false });
+    const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
+    expect(result.total).toBe(10_000);
+    expect(Math.abs(result.correct - metrics.at(-1)!.testCorrect)).toBeLessThanOrEqual(
+      SAME_RUN_IMAGES,
+    );
+    return result;
+  } finally {
+    loaded.model.dispose();
+    for (const t of loaded.extraTensors.values()) t.dispose();
+  }
+}
+
 describe('shipped S4 weights', () => {
   it('reach at least 99.4% on the 10,000 real MNIST test images', async () => {
     await initBackend({ backend: 'wasm' });
@@ -78,28 +114,9 @@ describe('the s4 recipe across seeds (the committed runs of `s4 train --seed N`)
   it.each([1, 2, 3])(
     'seed %i: the final epoch’s checkpoint scores at least 99.4% on the 10,000 test images, as its run logged',
     async (seed) => {
-      await initBackend({ backend: 'wasm' });
-      const folder = new URL(`../weights-runs/s4-seed${seed}/`, import.meta.url);
-      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', folder)), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
-      expect(metrics).toHaveLength(15);
-      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', folder)));
-      try {
-        loaded.model.eval();
-        expect(loaded.model.numParameters()).toBe(7738);
-        const test = await loadMnist({ split: 'test', download: false });
-        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
-        expect(result.total).toBe(10_000);
-        expect(Math.abs(result.correct - metrics.at(-1).testCorrect)).toBeLessThanOrEqual(
-          SAME_RUN_IMAGES,
-        );
-        expect(result.accuracy).toBeGreaterThanOrEqual(0.994);
-      } finally {
-        loaded.model.dispose();
-        for (const t of loaded.extraTensors.values()) t.dispose();
-      }
+      const run = new URL(`../weights-runs/s4-seed${seed}/`, import.meta.url);
+      const result = await expectFinalCheckpointAsLogged(run, { epochs: 15, parameters: 7738 });
+      expect(result.accuracy).toBeGreaterThanOrEqual(0.994);
     },
   );
 });
@@ -141,27 +158,10 @@ describe('the s4-fast recipe over 5 seeds (the committed `s4 train --seeds 1,2,3
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the final checkpoint (4 epochs) scores on the 10,000 test images what its run logged',
     async (seed) => {
-      await initBackend({ backend: 'wasm' });
-      const run = new URL(`seed-${seed}/`, folder);
-      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', run)), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
-      expect(metrics).toHaveLength(4);
-      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', run)));
-      try {
-        loaded.model.eval();
-        expect(loaded.model.numParameters()).toBe(18_938);
-        const test = await loadMnist({ split: 'test', download: false });
-        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
-        expect(result.total).toBe(10_000);
-        expect(Math.abs(result.correct - metrics.at(-1).testCorrect)).toBeLessThanOrEqual(
-          SAME_RUN_IMAGES,
-        );
-      } finally {
-        loaded.model.dispose();
-        for (const t of loaded.extraTensors.values()) t.dispose();
-      }
+      await expectFinalCheckpointAsLogged(new URL(`seed-${seed}/`, folder), {
+        epochs: 4,
+        parameters: 18_938,
+      });
     },
   );
 });
@@ -189,27 +189,10 @@ describe('the under-5,000-parameter model over 5 seeds (bench/small-model/s4-sma
   it.each([1, 2, 3, 4, 5])(
     'seed %i: its final checkpoint (epoch 20) scores on the 10,000 test images what its run logged',
     async (seed) => {
-      await initBackend({ backend: 'wasm' });
-      const run = new URL(`seed-${seed}/`, folder);
-      const metrics = readFileSync(fileURLToPath(new URL('metrics.jsonl', run)), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
-      expect(metrics).toHaveLength(model.recipe.epochs);
-      const loaded = await loadCheckpoint(fileURLToPath(new URL('last/', run)));
-      try {
-        loaded.model.eval();
-        expect(loaded.model.numParameters()).toBe(4822);
-        const test = await loadMnist({ split: 'test', download: false });
-        const result = await evaluate(loaded.model, test, { normalization: loaded.normalization });
-        expect(result.total).toBe(10_000);
-        expect(Math.abs(result.correct - metrics.at(-1).testCorrect)).toBeLessThanOrEqual(
-          SAME_RUN_IMAGES,
-        );
-      } finally {
-        loaded.model.dispose();
-        for (const t of loaded.extraTensors.values()) t.dispose();
-      }
+      await expectFinalCheckpointAsLogged(new URL(`seed-${seed}/`, folder), {
+        epochs: model.recipe.epochs,
+        parameters: 4822,
+      });
     },
   );
 });
